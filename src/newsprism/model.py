@@ -1,0 +1,268 @@
+"""The shared data types: every stage reads and writes these, and nothing else.
+
+Design rules (see docs/architecture.md):
+- An ``Article`` owns its clean ``text``; every annotation is a ``(start, end)`` character
+  span into that text, so highlighting and cross-article alignment never copy text around.
+- Everything serialises to plain JSON-able dicts (``to_dict``/``from_dict``); the store, the
+  report and the API all see the same shape. Nothing is pickled.
+- Plugin or stage-specific data goes in ``Article.extras["stage.key"]`` so the core stays fixed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+SCHEMA_VERSION = 1
+
+Precision = Literal["day", "month", "year"]
+Status = Literal["ok", "rejected", "failed", "duplicate"]
+
+T = TypeVar("T")
+
+
+def _convert(tp: Any, value: Any) -> Any:
+    """Rebuild a value of (possibly generic / optional) type ``tp`` from JSON data."""
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(tp):
+            if arg is type(None):
+                continue
+            return _convert(arg, value)
+        return value
+    if origin is list:
+        (arg,) = typing.get_args(tp) or (Any,)
+        return [_convert(arg, v) for v in value]
+    if origin is dict:
+        args = typing.get_args(tp)
+        vt = args[1] if len(args) == 2 else Any
+        return {k: _convert(vt, v) for k, v in value.items()}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _from_dict(tp, value)
+    return value
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = typing.get_type_hints(cls)
+        _HINTS[cls] = hints
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    kwargs = {k: _convert(hints[k], v) for k, v in data.items() if k in names}
+    return cls(**kwargs)
+
+
+class Record:
+    """Mixin giving dataclasses a JSON round trip."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload, no-any-return]
+
+    @classmethod
+    def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+        return _from_dict(cls, data)
+
+
+@dataclass
+class Span(Record):
+    """A character range ``[start, end)`` in ``Article.text`` with an optional label."""
+
+    start: int
+    end: int
+    text: str = ""
+    label: str = ""
+
+
+@dataclass
+class DateEvidence(Record):
+    """One clue about when an article was published, and how far to trust it."""
+
+    source: str  # "metadata", "header_line", "htmldate", "manifest", "text", "story", ...
+    value: str  # ISO date (YYYY, YYYY-MM or YYYY-MM-DD)
+    precision: Precision
+    confidence: float
+    note: str = ""
+    span: Span | None = None  # where in the clean text it was read, if it was
+
+
+@dataclass
+class Published(Record):
+    """The publication date with its precision, confidence and the evidence behind it."""
+
+    value: str | None = None  # ISO date at the given precision
+    precision: Precision | None = None
+    confidence: float = 0.0
+    evidence: list[DateEvidence] = field(default_factory=list)
+    conflict: bool = False  # sources of evidence disagree
+    note: str = ""
+
+
+@dataclass
+class Origin(Record):
+    """Where the article came from."""
+
+    kind: str  # "file", "url", "feed", "warc", "json"
+    location: str  # path, URL, or path#record
+    fetched_at: str = ""  # ISO timestamp of ingest / fetch
+    content_type: str = ""
+    encoding: str = ""
+
+
+@dataclass
+class Removed(Record):
+    """A piece of input dropped from the body, kept so users can audit the cleaner."""
+
+    text: str
+    kind: str  # "share", "header_date", "must_read", "repeated_caption", "tags", "blank", ...
+    reason: str
+
+
+@dataclass
+class Mention(Record):
+    """A mention of an entity; ``entity_id`` is the canonical identity across the store."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON, ORG, GPE, LOC, NORP, ...
+    entity_id: str = ""
+    role: str = ""  # title / description in front of a name ("Russian President")
+
+
+@dataclass
+class Entity(Record):
+    """A canonical entity as seen in one article (aggregated across mentions)."""
+
+    id: str
+    name: str
+    label: str
+    surface_forms: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    mentions: int = 0
+
+
+@dataclass
+class Quote(Record):
+    """Reported speech: what was said (content), by whom (speaker), introduced how (cue)."""
+
+    kind: Literal["direct", "indirect", "partial", "mixed"]
+    content: Span
+    cue: Span | None = None
+    speaker: Span | None = None  # the mention in the text (may be a pronoun)
+    speaker_id: str = ""  # canonical entity id, "" when unresolved
+    speaker_name: str = ""  # canonical display name
+    resolution: str = ""  # "explicit", "pronoun", "description", "unresolved", ...
+
+
+@dataclass
+class Attribution(Record):
+    """A statement the article attributes to a source ("according to X", "X reported")."""
+
+    statement: Span
+    source: Span
+    cue: Span | None = None
+    source_id: str = ""
+    source_name: str = ""
+
+
+@dataclass
+class NumberClaim(Record):
+    """A figure in the text with what it counts and who says so."""
+
+    span: Span
+    value: float
+    unit: str = ""  # counted thing or unit ("artillery shells", "km", "USD")
+    approx: str = ""  # "about", "at least", "more than", ... ("" = exact)
+    source: str = ""  # attributed source name, if the sentence names one
+    sentence: Span | None = None
+
+
+@dataclass
+class TimeExpr(Record):
+    """A time expression normalised against an anchor date."""
+
+    span: Span
+    value: str | None  # ISO date / month / year, or "start/end" interval; None if unresolved
+    precision: Literal["day", "month", "year", "interval", "unknown"] = "day"
+    kind: Literal["absolute", "relative"] = "absolute"
+    anchor: str | None = None  # ISO date the relative expression was resolved against
+
+
+@dataclass
+class Article(Record):
+    """One news article: origin, metadata, clean text and every span-based annotation."""
+
+    id: str
+    origin: Origin
+    outlet: str = ""
+    url: str | None = None
+    title: str | None = None
+    title_source: str = ""  # "markup", "first_line", "json", "manifest", "derived_from_lead"
+    byline: str | None = None
+    lang: str | None = None
+    text: str = ""
+    paragraphs: list[Span] = field(default_factory=list)
+    subheadings: list[Span] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    published: Published = field(default_factory=Published)
+    duplicate_of: str | None = None  # id of the original when this is a (near-)copy
+    duplicate_score: float | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    numbers: list[NumberClaim] = field(default_factory=list)
+    times: list[TimeExpr] = field(default_factory=list)
+    status: Status = "ok"
+    reason: str | None = None
+    stages: list[str] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def span(self, start: int, end: int, label: str = "") -> Span:
+        """A span into this article's text, with its text filled in."""
+        return Span(start, end, self.text[start:end], label)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class RawDocument(Record):
+    """What ingest produces and clean consumes: bytes or text plus known metadata."""
+
+    origin: Origin
+    body: str  # decoded content (HTML or plain text)
+    format: Literal["html", "text"] = "text"
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # as given by the input (JSON field, feed, manifest)
+    byline: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Story(Record):
+    """A group of articles about one real-world event; holds ids, not copies."""
+
+    id: str
+    label: str = ""
+    members: dict[str, float] = field(default_factory=dict)  # article id -> membership score
+    copies: list[str] = field(default_factory=list)  # member ids that are syndicated copies
+    entities: list[str] = field(default_factory=list)
+    date_start: str | None = None
+    date_end: str | None = None
+    outlets: list[str] = field(default_factory=list)
+    independent_outlets: int = 0
+    extras: dict[str, Any] = field(default_factory=dict)
