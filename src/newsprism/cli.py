@@ -1,19 +1,196 @@
-"""Command line: parse arguments, call the library, print. No logic lives here."""
+"""Command line: parse arguments, call the library, print. No logic lives here.
+
+Exit codes: 0 everything went in; 1 some inputs were rejected or failed (each named on its own
+line); 2 usage error; 3 store error; 130 interrupted (everything committed so far is kept).
+"""
 
 from __future__ import annotations
 
 import importlib
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newsprism.errors import NewsError, StoreError
+from newsprism.store.db import default_db_path
 
 # Each evaluation lives in newsprism/evaluate/<name>.py and exposes ``command`` (a click command).
 EVALUATIONS = ("extraction", "quotes", "timex", "clustering", "framing")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+db_option = click.option(
+    "--db", default=default_db_path, show_default="newsprism.db or $NEWSPRISM_DB",
+    help="SQLite store file.", type=click.Path(dir_okay=False),
+)
+
+
+def _store(db: str):  # type: ignore[no-untyped-def]
+    from newsprism.store import Store
+
+    try:
+        return Store(db)
+    except StoreError as exc:
+        err.print(f"error: {exc}")
+        sys.exit(3)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    """A progress bar on stderr for interactive runs; silent when piped or with --quiet."""
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed} done"),
+        TimeElapsedColumn(), console=err, transient=True,
+    ) as p:
+        yield p
+
+
+def _pipeline(store, quiet: bool, bar: Any, manifest: str | None = None):  # type: ignore[no-untyped-def]
+    from newsprism.ingest.manifest import Manifest
+    from newsprism.pipeline import Pipeline
+
+    task = bar.add_task("ingest", total=None) if bar is not None else None
+    m = Manifest()
+    if manifest:
+        m.load(Path(manifest))
+
+    def progress(event: str, location: str) -> None:
+        if bar is not None and task is not None:
+            bar.update(task, advance=1, description=event)
+        if event in ("rejected", "failed"):
+            pass  # printed once at the end, with the reason
+
+    return Pipeline(store, manifest=m, progress=progress)
+
+
+def _print_run(run: Any, as_json: bool) -> int:
+    if as_json:
+        out.print_json(json.dumps(run.to_dict()))
+    else:
+        for p in run.rejected + run.failed:
+            err.print(f"[red]skipped[/red] {p.line()}", markup=True)
+        summary = (
+            f"{run.ingested} ingested, {run.already_stored} already stored, {run.duplicates} near-duplicates "
+            f"linked, {len(run.rejected)} rejected, {len(run.failed)} failed ({run.seconds:.1f}s)"
+        )
+        if run.reasons():
+            summary += " — reasons: " + ", ".join(f"{k}×{v}" for k, v in sorted(run.reasons().items()))
+        err.print(summary)
+    if run.interrupted:
+        err.print("interrupted: everything ingested before the interruption is stored")
+        return 130
+    return 1 if (run.rejected or run.failed) else 0
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsprism")
 def main() -> None:
     """newsprism: group news into stories and trace every claim to its sources."""
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@db_option
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), help="CSV/JSONL: path/url -> outlet, url, published.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def ingest(targets: tuple[str, ...], db: str, manifest: str | None, as_json: bool, quiet: bool) -> None:
+    """Ingest files, folders, JSON/JSONL, HTML, WARC, feeds and URLs into the store."""
+    with _store(db) as store, _progress(not quiet and not as_json) as bar:
+        try:
+            run = _pipeline(store, quiet, bar, manifest).ingest(list(targets))
+        except NewsError as exc:
+            err.print(f"error: {exc}")
+            sys.exit(1)
+    sys.exit(_print_run(run, as_json))
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for report.json/.md/.html.")
+@db_option
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), help="CSV/JSONL: path/url -> outlet, url, published.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def analyze(targets: tuple[str, ...], out_dir: str, db: str, manifest: str | None, as_json: bool, quiet: bool) -> None:
+    """Ingest TARGETS, run every stage, and write the report into OUT."""
+    with _store(db) as store, _progress(not quiet and not as_json) as bar:
+        try:
+            run, data = _pipeline(store, quiet, bar, manifest).analyze(list(targets), out_dir)
+        except NewsError as exc:
+            err.print(f"error: {exc}")
+            sys.exit(1)
+    code = _print_run(run, as_json)
+    if not as_json:
+        err.print(f"{len(data['stories'])} stories; report written to {out_dir}/report.html, report.md, report.json")
+    sys.exit(code)
+
+
+@main.command()
+@db_option
+@click.option("--outlet", help="Only this outlet.")
+@click.option("--search", "query", help="Full-text search (SQLite FTS5 syntax).")
+@click.option("--since", help="Published on or after (YYYY-MM-DD).")
+@click.option("--until", help="Published on or before (YYYY-MM-DD).")
+@click.option("--limit", default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def articles(db: str, outlet: str | None, query: str | None, since: str | None, until: str | None, limit: int, as_json: bool) -> None:
+    """List stored articles (filter by outlet, date or full-text search)."""
+    with _store(db) as store:
+        try:
+            rows = store.list_articles(outlet, query, since, until, limit)
+        except StoreError as exc:
+            err.print(f"error: {exc}")
+            sys.exit(1)
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    table = Table("id", "published", "outlet", "title", "words", "note")
+    for r in rows:
+        note = f"copy of {r['duplicate_of'][:8]}" if r["duplicate_of"] else ("" if r["status"] == "ok" else r["status"])
+        table.add_row(r["id"], r["published"] or "", r["outlet"] or "", (r["title"] or "")[:70], str(r["words"]), note)
+    out.print(table)
+
+
+@main.command()
+@click.argument("article_id")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="The full article record as JSON.")
+def show(article_id: str, db: str, as_json: bool) -> None:
+    """Show one article (id or unique id prefix)."""
+    with _store(db) as store:
+        a = store.get(article_id)
+    if a is None:
+        err.print(f"error: {article_id}: no such article (try `newsprism articles`)")
+        sys.exit(1)
+    if as_json:
+        out.print_json(json.dumps(a.to_dict(), ensure_ascii=False))
+        return
+    out.print(f"[bold]{a.title or '(untitled)'}[/bold]  [dim]({a.title_source})[/dim]", markup=True)
+    out.print(f"id {a.id} · outlet {a.outlet or '?'} · {a.word_count} words · lang {a.lang or '?'}")
+    p = a.published
+    out.print(f"published {p.value or 'unknown'} ({p.precision or '-'}, confidence {p.confidence:.2f})"
+              + (" — evidence disagrees" if p.conflict else ""))
+    for e in p.evidence:
+        out.print(f"  · {e.source}: {e.value} ({e.precision}, {e.confidence:.2f}) {e.note}")
+    if a.duplicate_of:
+        out.print(f"near-duplicate of {a.duplicate_of} (similarity {a.duplicate_score})")
+    for r in a.removed:
+        out.print(f"  removed [{r.kind}] {r.text[:80]!r}", markup=False)
+    out.print("")
+    out.print(a.text, markup=False)
 
 
 @main.group(name="eval")

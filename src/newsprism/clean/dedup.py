@@ -1,0 +1,64 @@
+"""Exact and near-duplicate detection across the store with MinHash + LSH (datasketch).
+
+A syndicated copy is linked to the article it copies (``duplicate_of``), so later stages count
+them as one source. The index is rebuilt from signatures kept in the store, so detection
+works across runs, not only within one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+NUM_PERM = 128
+SHINGLE = 5
+THRESHOLD = 0.6  # estimated Jaccard of word 5-shingles above which two texts are copies
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
+    words = re.findall(r"\w+", text.lower())
+    if len(words) < k:
+        return {" ".join(words).encode()}
+    return {" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1)}
+
+
+def signature(text: str) -> MinHash:
+    m = MinHash(num_perm=NUM_PERM)
+    m.update_batch(list(shingles(text)))
+    return m
+
+
+class DuplicateIndex:
+    """LSH over every stored article's signature."""
+
+    def __init__(self, threshold: float = THRESHOLD) -> None:
+        self.threshold = threshold
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.sigs: dict[str, MinHash] = {}
+
+    def load(self, stored: Iterable[tuple[str, np.ndarray]]) -> None:
+        for key, values in stored:
+            m = MinHash(num_perm=NUM_PERM, hashvalues=values)
+            self._insert(key, m)
+
+    def _insert(self, key: str, m: MinHash) -> None:
+        if key not in self.sigs:
+            self.lsh.insert(key, m)
+            self.sigs[key] = m
+
+    def find(self, key: str, m: MinHash) -> tuple[str, float] | None:
+        """The most similar stored article above the threshold (excluding ``key`` itself)."""
+        best: tuple[str, float] | None = None
+        for cand in self.lsh.query(m):
+            if cand == key:
+                continue
+            score = float(m.jaccard(self.sigs[cand]))
+            if score >= self.threshold and (best is None or score > best[1]):
+                best = (cand, score)
+        return best
+
+    def add(self, key: str, m: MinHash) -> None:
+        self._insert(key, m)

@@ -1,0 +1,161 @@
+"""Assemble an Article from a RawDocument: text, title, outlet, language and date evidence."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import urlparse
+
+from newsprism.clean.dates import parse_metadata_date
+from newsprism.clean.html import extract_html
+from newsprism.clean.lang import detect_language
+from newsprism.clean.text import CleanText, clean_paragraphs, clean_text, normalize_line
+from newsprism.errors import E_HTML, E_TOO_SHORT, InputError
+from newsprism.model import Article, DateEvidence, Published, RawDocument, Span
+
+MIN_CHARS = 200
+MIN_WORDS = 30
+DERIVED_TITLE_MAX = 110
+# How far to trust each kind of date evidence when nothing contradicts it.
+CONFIDENCE = {"manifest": 0.95, "metadata": 0.9, "htmldate": 0.8, "header_line": 0.3}
+
+
+def content_id(text: str) -> str:
+    """Stable id from the clean body: case, spacing and quote styles do not change it."""
+    folded = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'}))
+    folded = re.sub(r"\s+", " ", folded.lower()).strip()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
+
+
+def clean_document(raw: RawDocument) -> Article:
+    """Clean one document; raise InputError (one line) when no article text survives."""
+    location = raw.origin.location
+    evidence: list[DateEvidence] = []
+    html_meta = None
+    if raw.format == "html":
+        html_meta = extract_html(raw.body, raw.url)
+        if not html_meta.paragraphs:
+            raise InputError(E_HTML, "no main text found in the HTML", location)
+        subheads = {html_meta.paragraphs[i] for i in html_meta.subheading_idx}
+        cleaned = clean_paragraphs(html_meta.paragraphs, find_title=not html_meta.title)
+        cleaned.subheading_idx = [i for i, p in enumerate(cleaned.paragraphs) if p in subheads]
+        cleaned.captions = _unique(html_meta.captions + cleaned.captions)
+        cleaned.tags = cleaned.tags or html_meta.tags
+        if html_meta.date:
+            evidence.append(
+                DateEvidence("htmldate", html_meta.date, "day", CONFIDENCE["htmldate"], html_meta.date_source)
+            )
+    else:
+        cleaned = clean_text(raw.body)
+    evidence = _given_date(raw) + evidence + cleaned.dates
+
+    text, paragraphs, subheadings = _assemble(cleaned)
+    if len(text) < MIN_CHARS or len(text.split()) < MIN_WORDS:
+        raise InputError(
+            E_TOO_SHORT, f"too little article text after cleaning ({len(text.split())} words)", location
+        )
+    article = Article(id=content_id(text), origin=raw.origin, url=raw.url, text=text)
+    article.paragraphs, article.subheadings = paragraphs, subheadings
+    article.captions, article.tags, article.removed = cleaned.captions, cleaned.tags, cleaned.removed
+    _set_title(article, raw, cleaned, html_meta.title if html_meta else None)
+    article.byline = raw.byline or (html_meta.byline if html_meta else None)
+    article.outlet, how = _outlet(raw, html_meta.sitename if html_meta else None)
+    article.extras["outlet_source"] = how
+    lang, prob = detect_language(text)
+    article.lang = lang if lang else (html_meta.lang if html_meta else None)
+    article.extras["lang_confidence"] = round(prob, 3)
+    article.published = choose_published(evidence)
+    article.extras.update(raw.extras)
+    article.stages.append("clean")
+    return article
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: list[str] = []
+    for x in items:
+        if x not in seen:
+            seen.append(x)
+    return seen
+
+
+def _assemble(cleaned: CleanText) -> tuple[str, list[Span], list[Span]]:
+    parts: list[str] = []
+    paragraphs: list[Span] = []
+    subheadings: list[Span] = []
+    pos = 0
+    for i, p in enumerate(cleaned.paragraphs):
+        if parts:
+            pos += 2
+        span = Span(pos, pos + len(p), "", "subheading" if i in cleaned.subheading_idx else "paragraph")
+        (subheadings if i in cleaned.subheading_idx else paragraphs).append(span)
+        parts.append(p)
+        pos += len(p)
+    return "\n\n".join(parts), paragraphs, subheadings
+
+
+def _set_title(article: Article, raw: RawDocument, cleaned: CleanText, html_title: str | None) -> None:
+    if raw.title:
+        article.title = normalize_line(raw.title)
+        article.title_source = "manifest" if raw.origin.kind == "file" else raw.origin.kind
+    elif html_title:
+        article.title, article.title_source = html_title, "markup"
+    elif cleaned.title:
+        article.title, article.title_source = cleaned.title, "first_line"
+    else:
+        # No title anywhere: show the lead's first sentence, marked as derived, never invented.
+        first = article.text.split("\n\n")[0]
+        sentence = re.split(r"(?<=[.!?])\s+", first)[0]
+        if len(sentence) > DERIVED_TITLE_MAX:
+            sentence = sentence[:DERIVED_TITLE_MAX].rsplit(" ", 1)[0] + " …"
+        article.title, article.title_source = sentence, "derived_from_lead"
+
+
+def _outlet(raw: RawDocument, sitename: str | None) -> tuple[str, str]:
+    if raw.outlet:
+        return raw.outlet.strip(), "given"
+    if sitename:
+        return sitename, "markup"
+    if raw.url:
+        host = urlparse(raw.url).hostname or ""
+        if host:
+            return re.sub(r"^www\d?\.", "", host), "url"
+    return "", "unknown"
+
+
+def _given_date(raw: RawDocument) -> list[DateEvidence]:
+    if not raw.published:
+        return []
+    parsed = parse_metadata_date(raw.published)
+    if parsed is None:
+        return []
+    source = raw.extras.get("published_source", "metadata")
+    return [
+        DateEvidence(
+            source, parsed[0], parsed[1], CONFIDENCE.get(source, 0.9), f"given by the input: {raw.published!r}"  # type: ignore[arg-type]
+        )
+    ]
+
+
+def choose_published(evidence: list[DateEvidence]) -> Published:
+    """Pick the most trusted evidence; flag disagreement between sources at shared precision."""
+    if not evidence:
+        return Published(note="no date evidence")
+    best = max(evidence, key=lambda e: (e.confidence, _rank(e.precision)))
+    conflict = any(not _compatible(best.value, e.value) for e in evidence)
+    return Published(
+        value=best.value,
+        precision=best.precision,
+        confidence=best.confidence * (0.7 if conflict else 1.0),
+        evidence=list(evidence),
+        conflict=conflict,
+        note=f"from {best.source}" + ("; other evidence disagrees" if conflict else ""),
+    )
+
+
+def _rank(precision: str) -> int:
+    return {"day": 3, "month": 2, "year": 1}.get(precision, 0)
+
+
+def _compatible(a: str, b: str) -> bool:
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]

@@ -1,0 +1,91 @@
+"""JSON / JSONL records: one article per object, fields named as most scrapers name them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from newsprism.errors import E_EMPTY, E_JSON, InputError
+from newsprism.model import Origin, RawDocument
+
+TEXT_KEYS = ("text", "body", "content", "article", "maintext")
+HTML_KEYS = ("html", "raw_html", "content_html")
+TITLE_KEYS = ("title", "headline")
+DATE_KEYS = ("published", "date", "published_at", "date_publish", "pubdate", "datetime")
+SOURCE_KEYS = ("source", "outlet", "site", "site_name", "publisher", "domain")
+AUTHOR_KEYS = ("byline", "author", "authors")
+
+
+def _first(obj: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    for k in keys:
+        v = obj.get(k)
+        if v not in (None, "", []):
+            return v
+    return None
+
+
+def record_to_document(obj: Any, location: str, fetched_at: str) -> RawDocument:
+    """Map one JSON object to a RawDocument, or raise InputError naming what is missing."""
+    if not isinstance(obj, dict):
+        raise InputError(E_JSON, f"record is a {type(obj).__name__}, not an object", location)
+    html = _first(obj, HTML_KEYS)
+    text = _first(obj, TEXT_KEYS)
+    if not isinstance(html, str) and not isinstance(text, str):
+        raise InputError(E_EMPTY, "record has no text or html field", location)
+    author = _first(obj, AUTHOR_KEYS)
+    if isinstance(author, list):
+        author = ", ".join(str(a) for a in author)
+    source = _first(obj, SOURCE_KEYS)
+    if isinstance(source, dict):
+        source = source.get("name") or source.get("title")
+    known = set(TEXT_KEYS + HTML_KEYS + TITLE_KEYS + DATE_KEYS + SOURCE_KEYS + AUTHOR_KEYS + ("url",))
+    return RawDocument(
+        origin=Origin("json", location, fetched_at, "application/json"),
+        body=html if isinstance(html, str) else str(text),
+        format="html" if isinstance(html, str) else "text",
+        url=obj.get("url") or None,
+        title=_first(obj, TITLE_KEYS),
+        outlet=str(source) if source else None,
+        published=str(_first(obj, DATE_KEYS)) if _first(obj, DATE_KEYS) else None,
+        byline=str(author) if author else None,
+        extras={f"json.{k}": v for k, v in obj.items() if k not in known and _jsonable(v)},
+    )
+
+
+def _jsonable(v: Any) -> bool:
+    return isinstance(v, (str, int, float, bool)) or v is None
+
+
+def iter_records(text: str, location: str, fetched_at: str) -> Iterator[RawDocument | InputError]:
+    """Yield documents from a JSON array/object or JSONL text; bad lines yield errors, not stops."""
+    stripped = text.lstrip()
+    if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if stripped.startswith("["):
+                yield InputError(E_JSON, f"malformed JSON ({exc.msg} at line {exc.lineno})", location)
+                return
+        else:
+            items = data if isinstance(data, list) else data.get("articles", [data]) if isinstance(data, dict) else [data]
+            for i, obj in enumerate(items, 1):
+                loc = f"{location}#{i}"
+                try:
+                    yield record_to_document(obj, loc, fetched_at)
+                except InputError as err:
+                    yield err
+            return
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        loc = f"{location}#{n}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(E_JSON, f"malformed JSON on line {n} ({exc.msg})", loc)
+            continue
+        try:
+            yield record_to_document(obj, loc, fetched_at)
+        except InputError as err:
+            yield err

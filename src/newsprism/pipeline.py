@@ -1,0 +1,192 @@
+"""The pipeline: ingest -> clean -> dedup/store -> extract -> stories -> compare -> report.
+
+Only this module (and the CLI / API layers) wires stages together; stage packages import
+``model``, ``errors`` and their own helpers only. Per-document failures are recorded on the run
+(one line naming the input) and the run goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsprism.clean import clean_document
+from newsprism.clean.dedup import DuplicateIndex, signature
+from newsprism.errors import InputError
+from newsprism.ingest.fetch import Fetcher
+from newsprism.ingest.manifest import Manifest
+from newsprism.ingest.sources import Ingestor
+from newsprism.model import Article, RawDocument, Story
+from newsprism.store import Store
+
+Progress = Callable[[str, str], None]  # (event, location) -> None
+
+
+@dataclass
+class Problem:
+    location: str
+    code: str
+    message: str
+
+    def line(self) -> str:
+        return f"{self.location}: {self.code}: {self.message}"
+
+
+@dataclass
+class RunReport:
+    """Counts and per-input outcomes of one run (what the CLI prints at the end)."""
+
+    ingested: int = 0
+    already_stored: int = 0
+    duplicates: int = 0
+    rejected: list[Problem] = field(default_factory=list)
+    failed: list[Problem] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    seconds: float = 0.0
+    stories: list[Story] = field(default_factory=list)
+
+    def reasons(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for p in self.rejected + self.failed:
+            out[p.code] = out.get(p.code, 0) + 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ingested": self.ingested,
+            "already_stored": self.already_stored,
+            "duplicates": self.duplicates,
+            "rejected": len(self.rejected),
+            "failed": len(self.failed),
+            "problems": [p.__dict__ for p in self.rejected + self.failed],
+            "reasons": self.reasons(),
+            "articles": len(self.article_ids),
+            "interrupted": self.interrupted,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _optional(module: str, name: str) -> Any:
+    """A stage function if its module is installed/built, else None (stages land one by one)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+
+
+class Pipeline:
+    """Runs the stages over a store. The CLI and the Python API both go through here."""
+
+    def __init__(
+        self, store: Store, fetcher: Fetcher | None = None, manifest: Manifest | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.store = store
+        self.ingestor = Ingestor(fetcher, manifest)
+        self.progress = progress or (lambda event, loc: None)
+        self._dups: DuplicateIndex | None = None
+
+    @property
+    def dups(self) -> DuplicateIndex:
+        if self._dups is None:
+            self._dups = DuplicateIndex()
+            self._dups.load(self.store.signatures())
+        return self._dups
+
+    # -- ingest + clean + dedup + store ---------------------------------------------------
+    def ingest(self, targets: list[str], report: RunReport | None = None) -> RunReport:
+        report = report or RunReport()
+        start = time.perf_counter()
+        try:
+            for item in self.ingestor.iter_documents(targets):
+                if isinstance(item, InputError):
+                    report.rejected.append(Problem(item.location, item.code, item.message))
+                    self.progress("rejected", item.location)
+                    continue
+                self._ingest_one(item, report)
+        except KeyboardInterrupt:
+            report.interrupted = True
+        report.seconds += time.perf_counter() - start
+        return report
+
+    def _ingest_one(self, raw: RawDocument, report: RunReport) -> None:
+        location = raw.origin.location
+        try:
+            article = clean_document(raw)
+        except InputError as err:
+            report.rejected.append(Problem(err.location or location, err.code, err.message))
+            self.progress("rejected", location)
+            return
+        except Exception as exc:  # a bug in a stage must not end the run; it is reported
+            report.failed.append(Problem(location, "E900", f"{type(exc).__name__}: {exc}"))
+            self.progress("failed", location)
+            return
+        if article.id in report.article_ids or self.store.has(article.id):
+            report.already_stored += 1
+            if article.id not in report.article_ids:
+                report.article_ids.append(article.id)
+            self.progress("already_stored", location)
+            return
+        sig = signature(article.text)
+        hit = self.dups.find(article.id, sig)
+        if hit is not None:
+            article.duplicate_of, article.duplicate_score = hit[0], round(hit[1], 3)
+            article.stages.append("dedup")
+            report.duplicates += 1
+        self.store.put(article, sig.hashvalues)
+        self.dups.add(article.id, sig)
+        report.ingested += 1
+        report.article_ids.append(article.id)
+        self.progress("duplicate" if hit else "ingested", location)
+
+    # -- per-article annotation -----------------------------------------------------------
+    def extract(self, articles: list[Article]) -> list[Article]:
+        """Entities, quotes, numbers, times and dates on each article (if the stage exists)."""
+        annotate = _optional("newsprism.extract.annotate", "annotate_many")
+        if annotate is None:
+            return articles
+        done = annotate(articles, progress=lambda loc: self.progress("extracted", loc))
+        self.store.update_many(done)
+        return list(done)
+
+    def stories(self, articles: list[Article]) -> list[Story]:
+        assign = _optional("newsprism.stories.assign", "assign_stories")
+        if assign is None:
+            return []
+        stories: list[Story] = assign(self.store, articles)
+        return stories
+
+    # -- whole job ------------------------------------------------------------------------
+    def analyze(self, targets: list[str], out_dir: str | Path) -> tuple[RunReport, dict[str, Any]]:
+        """Ingest everything, run every stage on this run's articles, write the reports."""
+        from newsprism.report.build import build_report, write_reports
+
+        report = self.ingest(targets)
+        articles = self.store.get_many(report.article_ids)
+        if not report.interrupted:
+            articles = self.extract(articles)
+            report.stories = self.stories(articles)
+        data = build_report(articles, report, self.store)
+        write_reports(data, Path(out_dir))
+        return report, data
+
+
+def run_stage_safely(fn: Callable[[Article], Article], articles: Iterable[Article], name: str) -> list[Article]:
+    """Apply a per-article stage; a failure marks that article and the batch goes on."""
+    out = []
+    for a in articles:
+        try:
+            a = fn(a)
+            a.stages.append(name)
+        except Exception as exc:  # recorded on the article, not raised: one bad input != dead run
+            a.status = "failed"
+            a.reason = f"E901: {name} failed ({type(exc).__name__}: {exc})"
+        out.append(a)
+    return out
