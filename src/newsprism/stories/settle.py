@@ -1,0 +1,225 @@
+"""Settle each article's date from its story.
+
+An article whose own text cannot date it ("Putin will travel to North Korea tomorrow") can be
+dated by its story: another member states the same event with a full date ("On Tuesday, June
+18, Putin began his visit"). We align each relative time expression's sentence with dated
+sentences of the other members; every good alignment votes for an anchor (event date minus
+the expression's offset). A page header date far from the story's event dates is reported as a
+crawl date that contradicts the story. All of it is recorded as ``DateEvidence`` with the
+passages, so the report can show why an article got its date.
+
+No library aligns sentences across articles to infer a document date, hence this module; the
+time grammar itself lives in ``newsprism.extract.times``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from newsprism.model import Article, DateEvidence, Published, Span, TimeExpr
+
+# Day offsets of deictic expressions relative to the publication day.
+OFFSETS = {
+    "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+    "tomorrow": 1, "yesterday": -1, "the day after tomorrow": 2, "the day before yesterday": -2,
+}
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+STOP = set(
+    """a an the of to in on at for from by with and or but as is are was were be been will would
+    has have had that this these those it its his her their our your he she they we you i not
+    no than then so such also later after before over into about his him them there here which
+    who whom whose what when where while during since until up down out more most very just""".split()
+)
+MIN_SIMILARITY = 0.2
+CRAWL_GAP_DAYS = 45  # a header date this far after the story's events is taken as a crawl date
+
+
+@dataclass
+class DatedSentence:
+    article_id: str
+    outlet: str
+    date: dt.date
+    sentence: Span
+    words: set[str]
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z][a-z\-]+", text.lower()) if w not in STOP and len(w) > 2}
+
+
+def sentence_around(text: str, start: int, end: int) -> Span:
+    """The sentence (bounded by . ! ? or paragraph breaks) containing ``[start, end)``."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start))
+    s = 0 if left < 0 else left + (1 if text[left] == "\n" else 2)
+    m = re.compile(r"[.!?](?=\s|$)|\n").search(text, end)
+    e = m.end() if m else len(text)
+    return Span(s, e, text[s:e])
+
+
+def _first_day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    head = value.split("/")[0]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", head):
+        return dt.date.fromisoformat(head)
+    return None
+
+
+def trusted_day(a: Article) -> dt.date | None:
+    p = a.published
+    if p.value and p.precision == "day" and p.confidence >= 0.5 and not p.conflict:
+        return dt.date.fromisoformat(p.value[:10])
+    return None
+
+
+def _relative_offset(expr: str) -> tuple[int | None, int | None]:
+    """(day offset, weekday index) of a deictic expression; (None, None) if not deictic."""
+    low = expr.lower().strip()
+    for key, off in sorted(OFFSETS.items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"\b{key}\b", low):
+            return off, None
+    for i, day in enumerate(WEEKDAYS):
+        if re.search(rf"\b{day}\b", low) and not re.search(r"\d", low):
+            return None, i
+    return None, None
+
+
+def dated_sentences(articles: list[Article]) -> list[DatedSentence]:
+    """Sentences that state a day-precision date we trust (absolute, or from a dated article)."""
+    out = []
+    for a in articles:
+        anchor_ok = trusted_day(a) is not None
+        for t in a.times:
+            day = _first_day(t.value)
+            if day is None or (t.kind == "relative" and not anchor_ok):
+                continue
+            sent = sentence_around(a.text, t.span.start, t.span.end)
+            out.append(DatedSentence(a.id, a.outlet, day, sent, _words(sent.text)))
+    return out
+
+
+def _similarity(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b)) ** 0.5 / max(len(a), len(b)) ** 0.5
+
+
+def infer_from_story(article: Article, pool: list[DatedSentence]) -> tuple[dt.date, float, list[DateEvidence]] | None:
+    """Vote for the article's day from its relative expressions aligned with dated sentences."""
+    votes: dict[dt.date, float] = defaultdict(float)
+    reasons: dict[dt.date, list[DateEvidence]] = defaultdict(list)
+    for t in article.times:
+        if t.kind != "relative":
+            continue
+        offset, weekday = _relative_offset(t.span.text)
+        if offset is None and weekday is None:
+            continue
+        sent = sentence_around(article.text, t.span.start, t.span.end)
+        words = _words(sent.text)
+        for ds in pool:
+            if ds.article_id == article.id:
+                continue
+            sim = _similarity(words, ds.words)
+            if sim < MIN_SIMILARITY:
+                continue
+            if offset is not None:
+                candidates = [ds.date - dt.timedelta(days=offset)]
+            else:  # "on Tuesday" / "later on Tuesday": published on that weekday or up to 6 days before
+                if ds.date.weekday() != weekday:
+                    continue
+                candidates = [ds.date]
+            for day in candidates:
+                votes[day] += sim
+                reasons[day].append(
+                    DateEvidence(
+                        "story", day.isoformat(), "day", round(min(0.85, 0.4 + sim), 2),
+                        f"“{t.span.text}” in this article aligns with a dated passage of {ds.outlet or ds.article_id}: "
+                        f"“{ds.sentence.text[:160]}” ({ds.date.isoformat()})",
+                        Span(t.span.start, t.span.end, t.span.text),
+                    )
+                )
+    if not votes:
+        return None
+    best = max(votes, key=lambda d: votes[d])
+    total = sum(votes.values())
+    confidence = round(min(0.85, 0.45 + 0.4 * votes[best] / total * min(1.0, votes[best])), 2)
+    return best, confidence, reasons[best][:3]
+
+
+def settle_dates(articles: list[Article]) -> list[Article]:
+    """Date the story's members that their own text could not date; flag contradicting headers."""
+    pool = dated_sentences(articles)
+    event_days = sorted({d.date for d in pool})
+    changed = []
+    for a in articles:
+        updated = False
+        if trusted_day(a) is None:
+            inferred = infer_from_story(a, pool)
+            if inferred is not None:
+                day, conf, evidence = inferred
+                _set_published(a, day, conf, evidence)
+                updated = True
+        if event_days and _flag_crawl_header(a, event_days):
+            updated = True
+        if updated:
+            _reresolve(a)
+            if "stories.dates" not in a.stages:
+                a.stages.append("stories.dates")
+            changed.append(a)
+    return changed
+
+
+def _set_published(a: Article, day: dt.date, conf: float, evidence: list[DateEvidence]) -> None:
+    old = a.published
+    conflicting = [e for e in old.evidence if e.precision == "day" and e.value[:10] != day.isoformat()]
+    compatible = [e for e in old.evidence if day.isoformat().startswith(e.value)]
+    if compatible:
+        conf = min(0.9, conf + 0.05)
+    a.published = Published(
+        value=day.isoformat(),
+        precision="day",
+        confidence=conf,
+        evidence=old.evidence + [e for e in evidence if e not in old.evidence],
+        conflict=bool(conflicting),
+        note="dated from its story: " + evidence[0].note[:200]
+        + ("; contradicts " + ", ".join(f"{e.source} {e.value}" for e in conflicting) if conflicting else ""),
+    )
+
+
+def _flag_crawl_header(a: Article, event_days: list[dt.date]) -> bool:
+    flagged = False
+    last = event_days[-1]
+    for e in a.published.evidence:
+        if e.source != "header_line" or e.precision != "day" or "crawl date" in e.note:
+            continue
+        day = dt.date.fromisoformat(e.value[:10])
+        if (day - last).days > CRAWL_GAP_DAYS:
+            e.confidence = min(e.confidence, 0.1)
+            e.note += (
+                f"; reported as a crawl date: {(day - last).days} days after the latest event date its "
+                f"story states ({last.isoformat()})"
+            )
+            a.published.conflict = True
+            flagged = True
+    return flagged
+
+
+def _reresolve(a: Article) -> None:
+    """Re-anchor relative expressions on the settled publication day."""
+    from newsprism.extract.times import resolve_time
+
+    day = trusted_day(a) or (
+        dt.date.fromisoformat(a.published.value) if a.published.value and a.published.precision == "day" else None
+    )
+    if day is None:
+        return
+    new: list[TimeExpr] = []
+    for t in a.times:
+        if t.kind == "relative":
+            value, precision = resolve_time(t.span.text, day)
+            t = TimeExpr(t.span, value, precision, "relative", day.isoformat())  # type: ignore[arg-type]
+        new.append(t)
+    a.times = new
