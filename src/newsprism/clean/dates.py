@@ -57,14 +57,17 @@ def parse_header_date(line: str) -> DateEvidence | None:
 def parse_metadata_date(value: str) -> tuple[str, str] | None:
     """ISO-ish or RFC-822 metadata date -> (iso value, precision)."""
     value = value.strip()
-    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
+    if re.fullmatch(r"\d{10}(?:\d{3})?(?:\.\d+)?", value):  # Unix epoch seconds / milliseconds
+        seconds = float(value) / (1000 if len(value.split(".")[0]) == 13 else 1)
+        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date().isoformat(), "day"
+    m = re.match(r"^(\d{4})(?:[-/.]?(\d{2})(?:[-/.]?(\d{2}))?)?(?!\d)", value)
     if m:
         y, mo, d = m.groups()
         try:
             if d:
                 return dt.date(int(y), int(mo), int(d)).isoformat(), "day"
             if mo:
-                return f"{int(y):04d}-{int(mo):02d}", "month"
+                return dt.date(int(y), int(mo), 1).isoformat()[:7], "month"
             return f"{int(y):04d}", "year"
         except ValueError:
             return None

@@ -16,6 +16,9 @@ from datasketch import MinHash, MinHashLSH
 NUM_PERM = 128
 SHINGLE = 5
 THRESHOLD = 0.6  # estimated Jaccard of word 5-shingles above which two texts are copies
+# Named, not left to datasketch's default: stored signatures are only comparable with ones made by
+# the same permutation scheme, and datasketch >= 2.0 refuses hash values without one.
+SCHEME = "affine32"
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
@@ -26,7 +29,7 @@ def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
 
 
 def signature(text: str) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM)
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     m.update_batch(list(shingles(text)))
     return m
 
@@ -41,7 +44,12 @@ class DuplicateIndex:
 
     def load(self, stored: Iterable[tuple[str, np.ndarray]]) -> None:
         for key, values in stored:
-            m = MinHash(num_perm=NUM_PERM, hashvalues=values)
+            if len(values) != NUM_PERM:
+                continue  # written by another configuration: not comparable, so not a match
+            try:
+                m = MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
+            except ValueError:
+                continue
             self._insert(key, m)
 
     def _insert(self, key: str, m: MinHash) -> None:

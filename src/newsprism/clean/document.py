@@ -16,8 +16,15 @@ from newsprism.model import Article, DateEvidence, Published, RawDocument, Span
 MIN_CHARS = 200
 MIN_WORDS = 30
 DERIVED_TITLE_MAX = 110
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # How far to trust each kind of date evidence when nothing contradicts it.
 CONFIDENCE = {"manifest": 0.95, "metadata": 0.9, "htmldate": 0.8, "header_line": 0.3}
+
+
+def estimate_words(text: str) -> int:
+    """Words in any script: Chinese and Japanese have no spaces, so count ~2 characters a word."""
+    cjk = len(_CJK.findall(text))
+    return len(_CJK.sub(" ", text).split()) + (cjk + 1) // 2
 
 
 def content_id(text: str) -> str:
@@ -50,10 +57,9 @@ def clean_document(raw: RawDocument) -> Article:
     evidence = _given_date(raw) + evidence + cleaned.dates
 
     text, paragraphs, subheadings = _assemble(cleaned)
-    if len(text) < MIN_CHARS or len(text.split()) < MIN_WORDS:
-        raise InputError(
-            E_TOO_SHORT, f"too little article text after cleaning ({len(text.split())} words)", location
-        )
+    words = estimate_words(text)
+    if words < MIN_WORDS or (len(text) < MIN_CHARS and not _CJK.search(text)):
+        raise InputError(E_TOO_SHORT, f"too little article text after cleaning ({words} words)", location)
     article = Article(id=content_id(text), origin=raw.origin, url=raw.url, text=text)
     article.paragraphs, article.subheadings = paragraphs, subheadings
     article.captions, article.tags, article.removed = cleaned.captions, cleaned.tags, cleaned.removed
@@ -96,7 +102,8 @@ def _assemble(cleaned: CleanText) -> tuple[str, list[Span], list[Span]]:
 def _set_title(article: Article, raw: RawDocument, cleaned: CleanText, html_title: str | None) -> None:
     if raw.title:
         article.title = normalize_line(raw.title)
-        article.title_source = "manifest" if raw.origin.kind == "file" else raw.origin.kind
+        given_by = raw.extras.get("title_source")
+        article.title_source = given_by or ("manifest" if raw.origin.kind == "file" else raw.origin.kind)
     elif html_title:
         article.title, article.title_source = html_title, "markup"
     elif cleaned.title:
@@ -104,10 +111,30 @@ def _set_title(article: Article, raw: RawDocument, cleaned: CleanText, html_titl
     else:
         # No title anywhere: show the lead's first sentence, marked as derived, never invented.
         first = article.text.split("\n\n")[0]
-        sentence = re.split(r"(?<=[.!?])\s+", first)[0]
+        sentence = first_sentence(first)
         if len(sentence) > DERIVED_TITLE_MAX:
             sentence = sentence[:DERIVED_TITLE_MAX].rsplit(" ", 1)[0] + " …"
         article.title, article.title_source = sentence, "derived_from_lead"
+
+
+_SENTENCE_END = re.compile(r"""[.!?]["'”’)]*\s+(?=["'“‘(]?[A-Z0-9])""")
+_ABBREV = re.compile(
+    r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Inc|Corp|Co|Ltd|No|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|approx)\.)$"
+)
+
+
+def first_sentence(paragraph: str) -> str:
+    """The paragraph's first sentence; "U.S." or "Dr." inside it do not end it.
+
+    A regex split at every period cut "... on June 18, U.S. Secretary of State" after "U.S.";
+    spaCy's sentencer would do better but is too heavy to load for a title.
+    """
+    for m in _SENTENCE_END.finditer(paragraph):
+        head = paragraph[: m.start() + 1]
+        if not _ABBREV.search(head):
+            return paragraph[: m.end()].rstrip()
+    return paragraph
 
 
 def _outlet(raw: RawDocument, sitename: str | None) -> tuple[str, str]:

@@ -7,8 +7,10 @@ subheadings and list items stay separate paragraphs; figure captions are read fr
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 import lxml.html
@@ -17,6 +19,10 @@ from htmldate import find_date
 
 from newsprism.clean.text import normalize_line
 
+SHORT_WORDS = 250  # below this, precision mode may have kept a teaser only
+FULLER_RATIO = 3  # measured on readability-pages: engadget 111 -> 1863 words; visibility-hidden 60 -> 128 (wrong) stays
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_PAGE_TAG = re.compile(r"<(?:html|body)\b", re.I)
 _WIDGETS_XPATH = [
     "//*[contains(@class,'cookie')]",
     "//*[contains(@id,'cookie')]",
@@ -42,6 +48,7 @@ class HtmlExtraction:
 
 def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     """Run trafilatura (precision-oriented) + htmldate on one page."""
+    html = _as_page(html)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         doc = trafilatura.bare_extraction(
@@ -53,14 +60,20 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
             favor_precision=True,
             prune_xpath=_WIDGETS_XPATH,
         )
-        if doc is None or not getattr(doc, "text", None):
-            doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+        words = len((getattr(doc, "text", None) or "").split()) if doc is not None else 0
+        if words < SHORT_WORDS:
+            # Precision mode sometimes keeps only a teaser (a review page's summary box); the
+            # default mode's body wins when it is several times longer.
+            fuller = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+            fuller_words = len((getattr(fuller, "text", None) or "").split()) if fuller is not None else 0
+            if fuller_words > 0 and fuller_words >= FULLER_RATIO * words:
+                doc = fuller
     out = HtmlExtraction(paragraphs=[])
     if doc is None:
         return out
     meta: dict[str, Any] = doc.as_dict()
     out.title = _clean(meta.get("title"))
-    out.byline = _clean(meta.get("author"))
+    out.byline = _byline(meta.get("author"))
     out.sitename = _clean(meta.get("sitename"))
     out.url = meta.get("url") or url
     out.tags = [t for t in (meta.get("tags") or []) if t] + [c for c in (meta.get("categories") or []) if c]
@@ -79,6 +92,17 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     return out
 
 
+def _as_page(html: str) -> str:
+    """Feed entries and JSON ``html`` fields carry fragments ("<p>…</p>", even bare text);
+    trafilatura finds no tree in a lone fragment, so give it a page around it."""
+    if _PAGE_TAG.search(html):
+        return html
+    if not re.search(r"<[a-z][^>]*>", html, re.I):
+        paras = [escape(p.strip()) for p in re.split(r"\n\s*\n|\n", html) if p.strip()]
+        html = "".join(f"<p>{p}</p>" for p in paras)
+    return f"<html><body><article>{html}</article></body></html>"
+
+
 def _clean(value: Any) -> str | None:
     if not value or not isinstance(value, str):
         return None
@@ -86,18 +110,55 @@ def _clean(value: Any) -> str | None:
     return value or None
 
 
+def _byline(value: Any) -> str | None:
+    """trafilatura joins every author field it finds with "; " (often one name twice in
+    different cases, "Jeffrey Gettleman; JEFFREY GETTLEMAN"): keep each name once."""
+    value = _clean(value)
+    if value is None:
+        return None
+    names: list[str] = []
+    for name in (n.strip() for n in value.split(";")):
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return "; ".join(names) or None
+
+
+_CONTAINERS = {"list", "div", "section", "article", "main", "body", "quote"}
+_BLOCKS = {"p", "head", "list", "item", "quote", "div", "table", "section", "article", "main"}
+
+
 def _walk(el: Any, out: HtmlExtraction) -> None:
+    """One paragraph per block element; containers (a <div> of <p>s, lists, quotes holding
+    paragraphs) are walked into, so a whole article never collapses into one paragraph."""
     tag = el.tag
-    if tag == "list":
-        for item in el:
-            _walk(item, out)
+    children = [c for c in el if isinstance(c.tag, str)]
+    if tag in _CONTAINERS and (tag != "quote" or any(c.tag in _BLOCKS for c in children)):
+        own = normalize_line(el.text or "")
+        if own:
+            out.paragraphs.append(own)
+        for child in children:
+            _walk(child, out)
+            tail = normalize_line(child.tail or "")
+            if tail:
+                out.paragraphs.append(tail)
         return
-    text = normalize_line(" ".join(el.itertext()))
+    text = normalize_line(_inline_text(el))
     if not text:
         return
     if tag == "head":
         out.subheading_idx.append(len(out.paragraphs))
     out.paragraphs.append(text)
+
+
+def _inline_text(el: Any) -> str:
+    """Text of a block as written: inline markup adds no spaces ("<b>Kim</b>'s" stays "Kim's");
+    a line break <lb/> becomes one."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str):
+            parts.append(" " if child.tag == "lb" else _inline_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _date(html: str, url: str | None, trafilatura_date: str | None) -> tuple[str | None, str]:
@@ -113,6 +174,8 @@ def _date(html: str, url: str | None, trafilatura_date: str | None) -> tuple[str
 
 
 def _page_lang_and_captions(html: str) -> tuple[str | None, list[str]]:
+    # lxml refuses str input that carries an XML encoding declaration (XHTML pages).
+    html = _XML_DECL.sub("", html, count=1)
     try:
         tree = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from newsprism.clean.dates import parse_header_date
+from newsprism.clean.dates import parse_header_date, parse_metadata_date
 from newsprism.model import DateEvidence, Removed
 
 # Whole-line widgets printed by scrapers; matched against the entire (short) line.
 JUNK_LINE = re.compile(
     r"""^(?:
-        share(?:\s+(?:this|on\s+\w+|article|story))?:?
+        share(?:\s+(?:this|on|via))?(?:\s+(?:article|story|post|page|link|facebook|twitter|x|whatsapp|telegram|email|linkedin))?:?
       | (?:must|also)\s+read:?
       | latest(?:\s+(?:articles?|news|stories))?:?
       | (?:read|see|show)\s+(?:more|also|next|full\s+(?:article|story))\b.*
@@ -35,6 +35,7 @@ JUNK_LINE = re.compile(
 )
 # Header stamp such as " date 2024-06 Share:" (a date widget glued to share buttons).
 DATE_STAMP = re.compile(r"^\W*(?:date|published|updated|posted)?\s*:?\s*(\d{4}-\d{2}(?:-\d{2})?)\b(.*)$", re.I)
+STAMP_TIME = re.compile(r"^\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:am|pm|[A-Z]{2,4})?\W*$", re.I)
 TERMINAL = re.compile(r"""[.!?…:;]["'”’»)\]]*\s*$""")
 QUOTED_LINE = re.compile(r"""^\s*["'‘“«](.+)["'’”»]\s*$""")
 PHOTO_CUE = re.compile(
@@ -44,6 +45,7 @@ PHOTO_CUE = re.compile(
 )
 MAX_TITLE_WORDS = 25
 MAX_SUBHEAD_WORDS = 12
+MAX_CAPTION_WORDS = 60  # a longer block is prose, whatever words it contains (LWN's whole article was one)
 
 
 @dataclass
@@ -125,7 +127,7 @@ def clean_paragraphs(paras: list[str], find_title: bool = True) -> CleanText:
             out.removed.append(Removed(p, "widget", "scraper widget line (share / must read / latest / read more)"))
             continue
         m = DATE_STAMP.match(p)
-        if head_zone and m and len(p.split()) <= 6:
+        if head_zone and m and len(p.split()) <= 6 and _stamp_tail(m.group(2)) and parse_metadata_date(m.group(1)):
             value = m.group(1)
             out.dates.append(_stamp_evidence(value, p))
             out.removed.append(Removed(p, "header_date", "date stamp printed above the article"))
@@ -158,7 +160,30 @@ def clean_paragraphs(paras: list[str], find_title: bool = True) -> CleanText:
 
 def _title_like(p: str) -> bool:
     words = p.split()
-    return 2 <= len(words) <= MAX_TITLE_WORDS and not re.search(r"[.;:,]\s*$", p)
+    if not 2 <= len(words) <= MAX_TITLE_WORDS:
+        return False
+    if not re.search(r"[.;:,]\s*$", p):
+        return True
+    # Some exports end headlines with a period ("Clinton Plan for Taxes Is Expansive but
+    # Complex."). Taken only in Title Case and as one sentence, so a short lead stays body.
+    body = p.rstrip()
+    return (
+        body.endswith(".") and not body.endswith("..") and not re.search(r"[.!?]\s+\S", body[:-1]) and _title_case(body)
+    )
+
+
+def _title_case(p: str) -> bool:
+    """Most words of four letters or more start with a capital."""
+    long_words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", p) if len(w) >= 4]
+    caps = sum(1 for w in long_words if w[0].isupper())
+    return len(long_words) >= 2 and caps / len(long_words) >= 0.75
+
+
+def _stamp_tail(tail: str) -> bool:
+    """What may follow a stamp's date: nothing, a time, or a widget ("Share:"), never prose
+    ("2024-06-18 Putin arrives in Pyongyang" is a sentence, not a stamp)."""
+    tail = tail.strip(" |·•,-–—")
+    return not tail or bool(JUNK_LINE.match(tail) or STAMP_TIME.match(tail))
 
 
 def _stamp_evidence(value: str, line: str) -> DateEvidence:
@@ -207,7 +232,7 @@ def _pull_single_captions(paras: list[str], out: CleanText) -> list[str]:
     """Unrepeated captions: long lines without sentence punctuation that read like captions."""
     result = []
     for p in paras:
-        if len(p.split()) > MAX_SUBHEAD_WORDS and not _is_terminal(p) and PHOTO_CUE.search(p):
+        if MAX_SUBHEAD_WORDS < len(p.split()) <= MAX_CAPTION_WORDS and not _is_terminal(p) and PHOTO_CUE.search(p):
             out.captions.append(p)
             out.removed.append(Removed(p, "caption", "photo caption: kept as a caption, not body"))
         else:

@@ -6,6 +6,8 @@ entry with only a summary yields its link for the caller to fetch.
 
 from __future__ import annotations
 
+import io
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,12 +43,19 @@ def _iso(entry: feedparser.FeedParserDict) -> str | None:
     return entry.get("published") or entry.get("updated")
 
 
-def parse_feed(text: str, location: str, fetched_at: str) -> Iterator[RawDocument | FeedLink]:
-    """Yield one item per entry; raise InputError when the text is not a usable feed."""
-    parsed = feedparser.parse(text)
+def parse_feed(text: str, location: str, fetched_at: str) -> Iterator[RawDocument | FeedLink | InputError]:
+    """Yield one item per entry; raise InputError when the text is not a usable feed.
+
+    An entry with neither content nor a link (what a truncated feed leaves) is an error item.
+    """
+    # Bytes, not str: feedparser would fetch a str that looks like a URL or open one naming a
+    # file. The text is already decoded, so its XML declaration's charset must not apply again.
+    parsed = feedparser.parse(
+        io.BytesIO(text.encode("utf-8")), response_headers={"content-type": "application/xml; charset=utf-8"}
+    )
+    bozo = parsed.get("bozo_exception")
     if not parsed.entries:
-        reason = parsed.get("bozo_exception") or "no entries"
-        raise InputError(E_FEED, f"malformed or empty feed ({reason})", location)
+        raise InputError(E_FEED, f"malformed or empty feed ({_one_line(bozo or 'no entries')})", location)
     outlet = parsed.feed.get("title")
     for i, entry in enumerate(parsed.entries, 1):
         content = ""
@@ -57,6 +66,10 @@ def parse_feed(text: str, location: str, fetched_at: str) -> Iterator[RawDocumen
         body = content if len(content) >= len(summary) else summary
         link = entry.get("link")
         byline = entry.get("author")
+        if not _strip_tags(body) and not link:
+            why = f"; malformed feed: {_one_line(bozo)}" if bozo else ""
+            yield InputError(E_FEED, f"feed entry has neither content nor a link{why}", f"{location}#{i}")
+            continue
         if len(_strip_tags(body)) >= FULL_CONTENT_MIN_CHARS or not link:
             yield RawDocument(
                 origin=Origin("feed", f"{location}#{i}", fetched_at, "application/rss+xml"),
@@ -73,6 +86,8 @@ def parse_feed(text: str, location: str, fetched_at: str) -> Iterator[RawDocumen
 
 
 def _strip_tags(html: str) -> str:
-    import re
-
     return re.sub(r"<[^>]+>", " ", html).strip()
+
+
+def _one_line(reason: object) -> str:
+    return (str(reason).strip().splitlines() or [""])[0]

@@ -92,6 +92,8 @@ class Fetcher:
                         )
                     chunks.append(chunk)
                 return Fetched(str(resp.url), b"".join(chunks), mime, resp.charset_encoding)
+        except httpx.InvalidURL as exc:
+            raise FetchError(E_FETCH, f"invalid URL ({exc})", url) from exc
         except httpx.TooManyRedirects as exc:
             raise FetchError(E_FETCH, "too many redirects", url) from exc
         except httpx.TimeoutException as exc:

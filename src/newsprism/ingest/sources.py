@@ -20,12 +20,24 @@ from newsprism.ingest.records import iter_records
 from newsprism.ingest.warc import iter_warc
 from newsprism.model import Origin, RawDocument
 
-TEXT_EXT = {".txt", ".text", ".md", ""}
 HTML_EXT = {".html", ".htm", ".xhtml", ".shtml"}
 JSON_EXT = {".json", ".jsonl", ".ndjson"}
 FEED_EXT = {".rss", ".atom", ".xml"}
 WARC_EXT = {".warc", ".arc"}
+# Not articles: refused by name when given explicitly (one clear line, no decoding attempt).
+UNSUPPORTED_EXT = {
+    ".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".7z", ".tar",
+    ".rar", ".tif", ".tiff", ".mp3", ".mp4", ".mov", ".webm", ".exe", ".dll", ".so", ".db", ".sqlite",
+    ".db-wal", ".db-shm",
+}
+# A page saved "complete" sits beside a folder of its resources; walking a folder skips them
+# quietly (they are parts of pages, not articles), while .css/.js would otherwise read as text.
+ASSET_EXT = {
+    ".css", ".js", ".mjs", ".map", ".svg", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".eot",
+    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".avif",
+}
 SKIP_NAMES = set(MANIFEST_NAMES) | {"readme.md", "license", "license.md", "answers.json"}
+E_READ = "E900"  # unexpected failure while reading one input (a bug); the pipeline's stage-bug code
 
 
 def now_iso() -> str:
@@ -57,7 +69,7 @@ def expand_targets(targets: Iterable[str]) -> Iterator[str | InputError]:
             for p in sorted(path.rglob("*")):
                 rel = p.relative_to(path)
                 if p.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    if p.name.lower() not in SKIP_NAMES:
+                    if p.name.lower() not in SKIP_NAMES and _kind(p)[0] not in ASSET_EXT:
                         yield str(p)
         elif path.is_file():
             yield str(path)
@@ -103,6 +115,9 @@ class Ingestor:
                     yield doc if isinstance(doc, InputError) else self._apply_manifest(doc)
             except InputError as err:
                 yield err
+            except Exception as exc:  # a parser bug on one input must not end the whole run
+                first = (str(exc).strip().splitlines() or [""])[0]
+                yield InputError(E_READ, f"could not read input ({type(exc).__name__}: {first})", item)
 
     def _apply_manifest(self, doc: RawDocument) -> RawDocument:
         meta = self.manifest.lookup(doc.origin.location)
@@ -111,7 +126,9 @@ class Ingestor:
         if meta:
             doc.outlet = meta.get("outlet") or doc.outlet
             doc.url = meta.get("url") or doc.url
-            doc.title = meta.get("title") or doc.title
+            if meta.get("title"):
+                doc.title = meta["title"]
+                doc.extras["title_source"] = "manifest"
             doc.byline = meta.get("byline") or doc.byline
             if meta.get("published"):
                 doc.published = meta["published"]
@@ -123,6 +140,8 @@ class Ingestor:
         location = str(path)
         fetched_at = now_iso()
         suffix, _gz = _kind(path)
+        if suffix in UNSUPPORTED_EXT or suffix in ASSET_EXT:
+            raise InputError(E_TYPE, f"unsupported file type {suffix!r} (not an article format)", location)
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -143,11 +162,9 @@ class Ingestor:
         elif suffix in HTML_EXT or _looks_like_html(text):
             origin.content_type = "text/html"
             yield RawDocument(origin=origin, body=text, format="html")
-        elif suffix in TEXT_EXT or suffix not in {".pdf", ".docx", ".zip", ".png", ".jpg"}:
+        else:
             origin.content_type = "text/plain"
             yield RawDocument(origin=origin, body=text, format="text")
-        else:
-            raise InputError(E_TYPE, f"unsupported file type {suffix!r}", location)
 
     # -- network -------------------------------------------------------------------------
     def _url(self, url: str) -> Iterator[RawDocument | InputError]:
@@ -155,6 +172,12 @@ class Ingestor:
         text, encoding = decode_bytes(maybe_gunzip(fetched.content, url), url, fetched.charset)
         if "rss" in fetched.content_type or "atom" in fetched.content_type or looks_like_feed(text):
             yield from self._feed(text, url, now_iso())
+            return
+        if "json" in fetched.content_type:  # JSON Feed or an API's article list
+            for doc in iter_records(text, url, now_iso()):
+                if isinstance(doc, RawDocument):
+                    doc.origin.encoding = encoding
+                yield doc
             return
         fmt = "text" if fetched.content_type == "text/plain" else "html"
         yield RawDocument(
@@ -166,7 +189,7 @@ class Ingestor:
 
     def _feed(self, text: str, location: str, fetched_at: str) -> Iterator[RawDocument | InputError]:
         for item in parse_feed(text, location, fetched_at):
-            if isinstance(item, RawDocument):
+            if isinstance(item, (RawDocument, InputError)):
                 yield item
                 continue
             yield from self._feed_link(item, location)

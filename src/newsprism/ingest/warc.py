@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -12,10 +13,35 @@ from newsprism.errors import E_WARC, InputError
 from newsprism.ingest.decode import decode_bytes
 from newsprism.model import Origin, RawDocument
 
+# warcio reads any text as a (legacy) ARC archive full of header-less records, so a file that
+# is not an archive at all would pass silently; its first bytes must say WARC or ARC.
+_MAGIC = (b"WARC/", b"filedesc://")
+
+
+def _first_bytes(stream: BinaryIO) -> bytes:
+    head = stream.read(4096)
+    stream.seek(0)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            return zlib.decompressobj(wbits=31).decompress(head, 64)
+        except zlib.error:
+            return b""
+    return head[:64]
+
 
 def iter_warc(stream: BinaryIO, location: str, fetched_at: str) -> Iterator[RawDocument | InputError]:
-    """Yield HTML responses (status 2xx); other records are skipped silently."""
+    """Yield HTML responses (status 2xx); other records are skipped silently.
+
+    A file that is not a WARC/ARC, a broken archive, or one without any HTML response is
+    reported as one error naming the file (records read before a break are kept).
+    """
+    head = _first_bytes(stream)
+    if not head.lstrip().startswith(_MAGIC):
+        first = head.lstrip().split(b"\n")[0][:40].decode("latin-1")
+        yield InputError(E_WARC, f"not a WARC archive (starts with {first!r})", location)
+        return
     n = 0
+    html = 0
     try:
         for record in ArchiveIterator(stream):
             if record.rec_type != "response":
@@ -30,6 +56,7 @@ def iter_warc(stream: BinaryIO, location: str, fetched_at: str) -> Iterator[RawD
             ctype = (http.get_header("Content-Type") or "").lower()
             if not status.startswith("2") or "html" not in ctype:
                 continue
+            html += 1
             charset = None
             if "charset=" in ctype:
                 charset = ctype.split("charset=")[-1].split(";")[0].strip()
@@ -48,3 +75,9 @@ def iter_warc(stream: BinaryIO, location: str, fetched_at: str) -> Iterator[RawD
             )
     except ArchiveLoadFailed as exc:
         yield InputError(E_WARC, f"malformed WARC ({str(exc).splitlines()[0]})", location)
+        return
+    except (ValueError, AttributeError, EOFError, OSError, zlib.error) as exc:  # warcio on cut files
+        yield InputError(E_WARC, f"malformed WARC after {n} response records ({type(exc).__name__})", location)
+        return
+    if html == 0:
+        yield InputError(E_WARC, f"no 2xx HTML response among {n} response records", location)

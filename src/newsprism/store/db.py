@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,19 @@ def default_db_path() -> str:
     return os.environ.get("NEWSPRISM_DB", DEFAULT_DB)
 
 
+def _enable_wal(conn: sqlite3.Connection, attempts: int = 100) -> None:
+    """Switch to WAL. Switching needs the database to itself and SQLite reports "locked"
+    without waiting when processes open a new store together, so we wait here (<= ~10 s)."""
+    for attempt in range(attempts):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
 class Store:
     """One SQLite database file (or ``:memory:``)."""
 
@@ -39,11 +53,11 @@ class Store:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(self.conn)
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             migrate(self.conn)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
 
     def close(self) -> None:
@@ -57,14 +71,25 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
+        """All or nothing; SQLite failures (disk full, constraint, lock timeout) surface as one
+        StoreError line instead of a traceback, with the transaction rolled back."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to store {self.path}: {exc}") from exc
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise StoreError(f"store write failed, nothing written ({exc})") from exc
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+            self.conn.execute("ROLLBACK")
 
     # -- articles -------------------------------------------------------------------------
     def has(self, article_id: str) -> bool:
@@ -105,13 +130,18 @@ class Store:
         c.execute("DELETE FROM articles_fts WHERE id=?", (a.id,))
         c.execute("INSERT INTO articles_fts(id, title, text) VALUES (?,?,?)", (a.id, a.title or "", a.text))
 
-    def get(self, article_id: str) -> Article | None:
-        row = self.conn.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
-        if row is None:
-            row = self.conn.execute(
-                "SELECT data FROM articles WHERE id LIKE ? LIMIT 2", (article_id + "%",)
+    def _by_id_or_prefix(self, table: str, key: str) -> sqlite3.Row | None:
+        """The row with this id, else the only row whose id starts with it (no LIKE wildcards)."""
+        row = self.conn.execute(f"SELECT data FROM {table} WHERE id=?", (key,)).fetchone()
+        if row is None and key:
+            rows = self.conn.execute(
+                f"SELECT data FROM {table} WHERE substr(id, 1, ?) = ? LIMIT 2", (len(key), key)
             ).fetchall()
-            row = row[0] if len(row) == 1 else None
+            row = rows[0] if len(rows) == 1 else None
+        return row  # type: ignore[no-any-return]
+
+    def get(self, article_id: str) -> Article | None:
+        row = self._by_id_or_prefix("articles", article_id)
         return Article.from_dict(json.loads(row["data"])) if row else None
 
     def get_many(self, ids: Iterable[str]) -> list[Article]:
@@ -192,7 +222,7 @@ class Store:
                     )
 
     def get_story(self, story_id: str) -> Story | None:
-        row = self.conn.execute("SELECT data FROM stories WHERE id=? OR id LIKE ?", (story_id, story_id + "%")).fetchone()
+        row = self._by_id_or_prefix("stories", story_id)
         return Story.from_dict(json.loads(row["data"])) if row else None
 
     def list_stories(self) -> list[Story]:

@@ -85,6 +85,10 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
         if name in done:
             continue
         conn.execute("BEGIN IMMEDIATE")
+        # Another process may have applied it since we looked: check again under the write lock.
+        if conn.execute("SELECT 1 FROM _migrations WHERE name=?", (name,)).fetchone():
+            conn.execute("COMMIT")
+            continue
         try:
             fn(conn)
             conn.execute("INSERT INTO _migrations(name) VALUES (?)", (name,))
