@@ -109,3 +109,20 @@ def test_clean_dedup_index_skips_foreign_signatures(seeds_dir: Path) -> None:
                 ("wide", np.full(128, 2**40, dtype=np.uint64))])
     assert set(index.sigs) == {"good"}
     assert index.find("new", sig) == ("good", 1.0)
+
+
+def test_pipeline_links_copy_of_copy_to_root(tmp_path, seeds_dir):
+    """Regression: a copy of a syndicated copy pointed at the copy, not the original."""
+    from newsprism.pipeline import Pipeline
+    from newsprism.store import Store
+
+    original = (seeds_dir / "001_89bc57a796e3b746.txt").read_text(encoding="utf-8")
+    copy1 = original.replace("Putin to visit North Korea", "Putin set to visit North Korea", 1) + "\n\n(Reuters)\n"
+    copy2 = copy1.replace("(Reuters)", "(Reuters, edited)") + "\nAdditional reporting by staff.\n"
+    for name, text in (("a.txt", original), ("b.txt", copy1), ("c.txt", copy2)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        run = Pipeline(store).ingest([str(tmp_path / n) for n in ("a.txt", "b.txt", "c.txt")])
+        a, b, c = (store.get(i) for i in run.article_ids)
+        assert b.duplicate_of == a.id
+        assert c.duplicate_of == a.id

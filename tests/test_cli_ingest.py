@@ -105,7 +105,7 @@ def test_cli_ingest_bad_inputs_json_summary(tmp_path: Path, seeds_dir: Path) -> 
     assert problems == expected
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py prints input names as rich markup: '[draft]' vanishes (reported)")
+
 def test_cli_ingest_error_line_names_input_verbatim(tmp_path: Path) -> None:
     folder = tmp_path / "[bold]"
     folder.mkdir()
@@ -201,7 +201,7 @@ def test_cli_show_human_and_unknown_id(seeded_db: str) -> None:
     assert "no such article" in missing.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py renders titles as rich markup: '[/b]' raises MarkupError (reported)")
+
 def test_cli_show_and_articles_titles_with_brackets(tmp_path: Path, seeds_dir: Path) -> None:
     rows = [{"title": "Putin in Pyongyang [video] [/b]", "text": seed_path(seeds_dir, "002").read_text(encoding="utf-8")}]
     src = tmp_path / "b.json"

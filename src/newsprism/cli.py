@@ -7,6 +7,7 @@ line); 2 usage error; 3 store error; 130 interrupted (everything committed so fa
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import sys
 from collections.abc import Iterator
@@ -17,7 +18,9 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from newsprism.errors import NewsError, StoreError
 from newsprism.store.db import default_db_path
@@ -80,7 +83,7 @@ def _print_run(run: Any, as_json: bool) -> int:
         out.print_json(json.dumps(run.to_dict()))
     else:
         for p in run.rejected + run.failed:
-            err.print(f"[red]skipped[/red] {p.line()}", markup=True)
+            err.print(f"[red]skipped[/red] {escape(p.line())}")
         summary = (
             f"{run.ingested} ingested, {run.already_stored} already stored, {run.duplicates} near-duplicates "
             f"linked, {len(run.rejected)} rejected, {len(run.failed)} failed ({run.seconds:.1f}s)"
@@ -88,6 +91,9 @@ def _print_run(run: Any, as_json: bool) -> int:
         if run.reasons():
             summary += " — reasons: " + ", ".join(f"{k}×{v}" for k, v in sorted(run.reasons().items()))
         err.print(summary)
+    if run.aborted:
+        err.print(f"aborted: {escape(run.aborted)}; everything ingested before it is stored")
+        return 3
     if run.interrupted:
         err.print("interrupted: everything ingested before the interruption is stored")
         return 130
@@ -111,8 +117,11 @@ def ingest(targets: tuple[str, ...], db: str, manifest: str | None, as_json: boo
     with _store(db) as store, _progress(not quiet and not as_json) as bar:
         try:
             run = _pipeline(store, quiet, bar, manifest).ingest(list(targets))
+        except StoreError as exc:
+            err.print(f"error: {escape(str(exc))}")
+            sys.exit(3)
         except NewsError as exc:
-            err.print(f"error: {exc}")
+            err.print(f"error: {escape(str(exc))}")
             sys.exit(1)
     sys.exit(_print_run(run, as_json))
 
@@ -129,8 +138,11 @@ def analyze(targets: tuple[str, ...], out_dir: str, db: str, manifest: str | Non
     with _store(db) as store, _progress(not quiet and not as_json) as bar:
         try:
             run, data = _pipeline(store, quiet, bar, manifest).analyze(list(targets), out_dir)
+        except StoreError as exc:
+            err.print(f"error: {escape(str(exc))}")
+            sys.exit(3)
         except NewsError as exc:
-            err.print(f"error: {exc}")
+            err.print(f"error: {escape(str(exc))}")
             sys.exit(1)
     code = _print_run(run, as_json)
     if not as_json:
@@ -160,7 +172,9 @@ def articles(db: str, outlet: str | None, query: str | None, since: str | None, 
     table = Table("id", "published", "outlet", "title", "words", "note")
     for r in rows:
         note = f"copy of {r['duplicate_of'][:8]}" if r["duplicate_of"] else ("" if r["status"] == "ok" else r["status"])
-        table.add_row(r["id"], r["published"] or "", r["outlet"] or "", (r["title"] or "")[:70], str(r["words"]), note)
+        table.add_row(
+            r["id"], r["published"] or "", Text(r["outlet"] or ""), Text((r["title"] or "")[:70]), str(r["words"]), note
+        )
     out.print(table)
 
 
@@ -178,13 +192,13 @@ def show(article_id: str, db: str, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(a.to_dict(), ensure_ascii=False))
         return
-    out.print(f"[bold]{a.title or '(untitled)'}[/bold]  [dim]({a.title_source})[/dim]", markup=True)
-    out.print(f"id {a.id} · outlet {a.outlet or '?'} · {a.word_count} words · lang {a.lang or '?'}")
+    out.print(f"[bold]{escape(a.title or '(untitled)')}[/bold]  [dim]({a.title_source})[/dim]")
+    out.print(f"id {a.id} · outlet {a.outlet or '?'} · {a.word_count} words · lang {a.lang or '?'}", markup=False)
     p = a.published
     out.print(f"published {p.value or 'unknown'} ({p.precision or '-'}, confidence {p.confidence:.2f})"
               + (" — evidence disagrees" if p.conflict else ""))
     for e in p.evidence:
-        out.print(f"  · {e.source}: {e.value} ({e.precision}, {e.confidence:.2f}) {e.note}")
+        out.print(f"  · {e.source}: {e.value} ({e.precision}, {e.confidence:.2f}) {e.note}", markup=False)
     if a.duplicate_of:
         out.print(f"near-duplicate of {a.duplicate_of} (similarity {a.duplicate_score})")
     for r in a.removed:
@@ -193,16 +207,19 @@ def show(article_id: str, db: str, as_json: bool) -> None:
     out.print(a.text, markup=False)
 
 
-@main.group(name="eval")
+class _LazyEvalGroup(click.Group):
+    """Evaluation commands are imported only when used, so the CLI starts fast."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [n for n in EVALUATIONS if importlib.util.find_spec(f"newsprism.evaluate.{n}") is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.list_commands(ctx):
+            return None
+        command: click.Command = importlib.import_module(f"newsprism.evaluate.{cmd_name}").command
+        return command
+
+
+@main.group(name="eval", cls=_LazyEvalGroup)
 def eval_group() -> None:
     """Score a stage on labelled data and print the table."""
-
-
-for _name in EVALUATIONS:
-    try:
-        _mod = importlib.import_module(f"newsprism.evaluate.{_name}")
-    except ModuleNotFoundError as exc:  # evaluation not built yet
-        if exc.name != f"newsprism.evaluate.{_name}":
-            raise
-        continue
-    eval_group.add_command(_mod.command, name=_name)

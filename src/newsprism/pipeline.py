@@ -16,7 +16,7 @@ from typing import Any
 
 from newsprism.clean import clean_document
 from newsprism.clean.dedup import DuplicateIndex, signature
-from newsprism.errors import InputError
+from newsprism.errors import InputError, StoreError
 from newsprism.ingest.fetch import Fetcher
 from newsprism.ingest.manifest import Manifest
 from newsprism.ingest.sources import Ingestor
@@ -46,7 +46,9 @@ class RunReport:
     rejected: list[Problem] = field(default_factory=list)
     failed: list[Problem] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set, repr=False)
     interrupted: bool = False
+    aborted: str | None = None
     seconds: float = 0.0
     stories: list[Story] = field(default_factory=list)
 
@@ -67,6 +69,7 @@ class RunReport:
             "reasons": self.reasons(),
             "articles": len(self.article_ids),
             "interrupted": self.interrupted,
+            "aborted": self.aborted,
             "seconds": round(self.seconds, 3),
         }
 
@@ -113,6 +116,8 @@ class Pipeline:
                 self._ingest_one(item, report)
         except KeyboardInterrupt:
             report.interrupted = True
+        except StoreError as exc:  # the store failed mid-run: keep the counts of what went in
+            report.aborted = str(exc)
         report.seconds += time.perf_counter() - start
         return report
 
@@ -128,21 +133,26 @@ class Pipeline:
             report.failed.append(Problem(location, "E900", f"{type(exc).__name__}: {exc}"))
             self.progress("failed", location)
             return
-        if article.id in report.article_ids or self.store.has(article.id):
+        if article.id in report.seen or self.store.has(article.id):
             report.already_stored += 1
-            if article.id not in report.article_ids:
+            if article.id not in report.seen:
+                report.seen.add(article.id)
                 report.article_ids.append(article.id)
             self.progress("already_stored", location)
             return
         sig = signature(article.text)
         hit = self.dups.find(article.id, sig)
         if hit is not None:
-            article.duplicate_of, article.duplicate_score = hit[0], round(hit[1], 3)
+            # Link copies of copies to the root, so a chain still counts as one source.
+            original = self.store.get(hit[0])
+            root = original.duplicate_of if original is not None and original.duplicate_of else hit[0]
+            article.duplicate_of, article.duplicate_score = root, round(hit[1], 3)
             article.stages.append("dedup")
             report.duplicates += 1
         self.store.put(article, sig.hashvalues)
         self.dups.add(article.id, sig)
         report.ingested += 1
+        report.seen.add(article.id)
         report.article_ids.append(article.id)
         self.progress("duplicate" if hit else "ingested", location)
 
