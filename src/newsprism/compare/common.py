@@ -1,0 +1,141 @@
+"""Small shared pieces of the compare stage: outlet labels, independence, passages, quote spans.
+
+Every item the compare stage outputs points at passages built by :func:`passage`, so the report
+can always show (and a test can always check) the verbatim words an item came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from newsprism.model import Article
+
+FIELDS = ("text", "title", "caption")
+
+
+def outlet_label(a: Article) -> str:
+    """The outlet name, or the file name stem when the outlet is unknown."""
+    if a.outlet:
+        return a.outlet
+    loc = a.origin.location if a.origin else ""
+    stem = Path(loc.split("#")[0]).stem if loc else ""
+    return stem or a.id
+
+
+def independence_keys(articles: Iterable[Article]) -> dict[str, str]:
+    """Article id -> key of the independent source it belongs to.
+
+    Syndicated / near-duplicate copies take their original's key (following ``duplicate_of``
+    chains); articles of one outlet share the outlet's key, so an outlet that ran a story twice
+    still counts once.
+    """
+    arts = {a.id: a for a in articles}
+    out: dict[str, str] = {}
+    for a in arts.values():
+        root, seen = a, {a.id}
+        while root.duplicate_of and root.duplicate_of not in seen:
+            seen.add(root.duplicate_of)
+            nxt = arts.get(root.duplicate_of)
+            if nxt is None:
+                out[a.id] = f"copy-of:{root.duplicate_of}"
+                break
+            root = nxt
+        else:
+            out[a.id] = f"outlet:{outlet_label(root).lower()}"
+    return out
+
+
+def field_text(a: Article, field: str, index: int = 0) -> str:
+    """The string a passage slices: the body, the title, or one caption."""
+    if field == "title":
+        return a.title or ""
+    if field == "caption":
+        return a.captions[index] if 0 <= index < len(a.captions) else ""
+    return a.text
+
+
+def passage(a: Article, start: int, end: int, outlet: str | None = None, field: str = "text", index: int = 0) -> dict[str, Any]:
+    """A citation: article id, outlet, span and the verbatim text of that span.
+
+    ``field`` says which string the span indexes: ``"text"`` (the clean body, the usual case),
+    ``"title"`` or ``"caption"`` (then ``index`` is the caption's position in ``captions``).
+    """
+    src = field_text(a, field, index)
+    p: dict[str, Any] = {
+        "article": a.id, "outlet": outlet or outlet_label(a), "start": start, "end": end,
+        "text": src[start:end], "field": field,
+    }
+    if field == "caption":
+        p["index"] = index
+    return p
+
+
+# Quotation marks: straight and curly double quotes; curly single quotes (an opening ‘ after
+# a space, a closing ’ not followed by a letter, so "Kim’s" is not a quote).
+_QUOTE_RES = (
+    re.compile(r"“[^”\n]{2,}?”"),
+    re.compile(r'(?<![\w])"[^"\n]{2,}?"'),
+    re.compile(r"(?<![\w])‘[^‘’\n]{2,}?’(?![\w])"),
+    re.compile(r"(?<![\w])'[^'\n]{4,}?'(?![\w])"),
+)
+
+
+def quoted_spans(text: str, extra: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks, plus ``extra`` (e.g. extracted direct quotes)."""
+    spans = list(extra)
+    for rx in _QUOTE_RES:
+        spans += [(m.start(), m.end()) for m in rx.finditer(text)]
+    return sorted(set(spans))
+
+
+def direct_quote_spans(a: Article) -> list[tuple[int, int]]:
+    """Spans of the article's own words that are someone else's: extracted direct/partial quotes."""
+    extra = [(q.content.start, q.content.end) for q in a.quotes if q.kind in ("direct", "partial", "mixed")]
+    return quoted_spans(a.text, extra)
+
+
+ATTRIBUTION_CUE = re.compile(
+    r"\b(according to|citing|cited|quoted|quoting|said|says|say|saying|told|tells|reported|reports|"
+    r"reportedly|stated|states|announced|claimed|claims|alleged|added|noted|estimated|believes?|"
+    r"accused|denied|wrote|writes|insisted|argued|warned|confirmed|indicated|in a statement|"
+    r"the report said|sources)\b",
+    re.IGNORECASE,
+)
+
+
+def overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
+    return a0 < b1 and b0 < a1
+
+
+def iter_passages(obj: Any) -> Iterable[dict[str, Any]]:
+    """Every passage dict anywhere inside a comparison (anything with article/start/end/text)."""
+    if isinstance(obj, dict):
+        if {"article", "start", "end", "text"} <= obj.keys():
+            yield obj
+        for v in obj.values():
+            yield from iter_passages(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from iter_passages(v)
+
+
+def verify_passages(comparison: dict[str, Any], articles: Iterable[Article]) -> list[str]:
+    """Problems with a comparison's citations: each passage must be a verbatim slice of its article.
+
+    Returns one line per bad passage (empty list = fully traceable). Cheap enough to run in tests
+    and before publishing a report.
+    """
+    by_id = {a.id: a for a in articles}
+    bad = []
+    for p in iter_passages(comparison):
+        a = by_id.get(p["article"])
+        if a is None:
+            bad.append(f"unknown article {p['article']}")
+            continue
+        src = field_text(a, p.get("field", "text"), p.get("index", 0))
+        if not (0 <= p["start"] <= p["end"] <= len(src)) or src[p["start"] : p["end"]] != p["text"]:
+            bad.append(f"{p['article']} {p.get('field', 'text')} [{p['start']}:{p['end']}] != {p['text'][:60]!r}")
+    return bad

@@ -1,0 +1,145 @@
+"""How alike two statements are: words, entities, figures, dates (and meaning, when available).
+
+The score mixes TF-IDF cosine over content lemmas, concept tokens ("travel" ~ "visit") and
+canonical entity ids (fitted on the story's own statements, so what every article repeats
+weighs little; an outlet's "Pyongyang" also counts as North Korea), a small Dice overlap of the
+entity sets, a bonus for a shared figure or a shared specific date, and a penalty when both
+statements are dated and no date is shared (likely different events). When the story stage ships a sentence-embedding helper (``newsprism.stories.embed``), its
+cosine is mixed in too; without it the lexical score stands alone.
+
+TF-IDF is a dozen lines of numpy/scipy here rather than scikit-learn: the project does not
+otherwise need scikit-learn, and the fit is per story on a few hundred statements.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from newsprism.compare.statements import Statement
+
+W_TFIDF, W_ENT = 0.85, 0.15
+W_TFIDF_EMB, W_ENT_EMB, W_EMB_ON = 0.45, 0.10, 0.45
+BONUS_NUMBER, BONUS_DAY, BONUS_YEAR = 0.10, 0.10, 0.04
+PENALTY_DATES = 0.15  # both statements dated, no date in common: likely different events
+EMBED_MAX_STATEMENTS = 2500  # beyond this a story is aligned lexically (MiniLM runs ~130 sentences/s)
+
+
+def tfidf(docs: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    """Rows: L2-normalised sublinear TF-IDF vectors of the token lists."""
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    df: Counter[str] = Counter()
+    for toks in docs:
+        df.update(set(toks))
+    n = len(docs)
+    for i, toks in enumerate(docs):
+        tf = Counter(toks)
+        for w, c in tf.items():
+            j = vocab.setdefault(w, len(vocab))
+            rows.append(i)
+            cols.append(j)
+            vals.append((1 + math.log(c)) * (math.log((1 + n) / (1 + df[w])) + 1))
+    m = sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(1, len(vocab))), dtype=np.float64)
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1 / norms) @ m)
+
+
+def _embed(texts: list[str]) -> np.ndarray | None:
+    """Sentence embeddings from the story stage's MiniLM helper, if installed (else None)."""
+    try:
+        mod: Any = importlib.import_module("newsprism.stories.embed")
+        get = getattr(mod, "get_embedder", None)
+        if get is not None:
+            v = np.asarray(get().embed(texts), dtype=np.float32)
+        else:
+            fn = getattr(mod, "embed_texts", None) or getattr(mod, "embed", None)
+            if not callable(fn):
+                return None
+            v = np.asarray(fn(texts), dtype=np.float32)
+    except Exception:  # no model installed, or it failed its hash check: lexical evidence only
+        return None
+    if v.ndim != 2 or v.shape[0] != len(texts):
+        return None
+    n = np.linalg.norm(v, axis=1, keepdims=True)
+    n[n == 0] = 1
+    return v / n
+
+
+def _entity_dice(statements: Sequence[Statement]) -> np.ndarray:
+    """Dice overlap of canonical entity sets, for all pairs at once (sparse incidence product)."""
+    ids: dict[str, int] = {}
+    rows, cols = [], []
+    for i, s in enumerate(statements):
+        for e in s.entities:
+            rows.append(i)
+            cols.append(ids.setdefault(e, len(ids)))
+    n = len(statements)
+    if not ids:
+        return np.zeros((n, n))
+    m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(ids)))
+    inter = (m @ m.T).toarray()
+    size = np.asarray(m.sum(axis=1)).ravel()
+    denom = size[:, None] + size[None, :]
+    denom[denom == 0] = 1
+    return 2 * inter / denom
+
+
+def _same_figure(x: Statement, y: Statement) -> bool:
+    for n in x.numbers:
+        for m in y.numbers:
+            if n.value and abs(n.value - m.value) <= 0.02 * max(abs(n.value), abs(m.value)):
+                return True
+    return False
+
+
+def _date_bonus(x: Statement, y: Statement) -> float:
+    if not x.dates or not y.dates:
+        return 0.0
+    best = -PENALTY_DATES
+    for _, a in x.dates:
+        for _, b in y.dates:
+            if a.compatible(b):
+                if a.precision in ("day", "interval", "month") and b.precision in ("day", "interval", "month"):
+                    return BONUS_DAY
+                best = BONUS_YEAR
+            elif a.precision == "year" and b.precision == "year":
+                continue
+    return best
+
+
+def similarity_matrix(statements: Sequence[Statement], use_embeddings: bool = True) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(combined similarity, lexical TF-IDF cosine, embeddings used?); pairs of one article score 0."""
+    n = len(statements)
+    if n == 0:
+        return np.zeros((0, 0)), np.zeros((0, 0)), False
+    # entity ids join the words, so a shared rare entity counts more than a shared 'Putin'
+    x = tfidf([s.lemmas + [f'@{e}' for e in s.entities] * 2 for s in statements])
+    lex = (x @ x.T).toarray()
+    emb = _embed([s.text for s in statements]) if use_embeddings and n <= EMBED_MAX_STATEMENTS else None
+    ent = _entity_dice(statements)
+    bonus = np.zeros((n, n))
+    cand = np.argwhere(np.triu((lex > 0.1) | (ent > 0), 1))
+    for i, j in cand:
+        si, sj = statements[i], statements[j]
+        if not (si.dates or si.numbers) or not (sj.dates or sj.numbers):
+            continue
+        b = _date_bonus(si, sj) + (BONUS_NUMBER if _same_figure(si, sj) else 0.0)
+        bonus[i, j] = bonus[j, i] = b
+    if emb is not None:
+        sim = W_TFIDF_EMB * lex + W_ENT_EMB * ent + W_EMB_ON * np.clip(emb @ emb.T, 0, 1)
+    else:
+        sim = W_TFIDF * lex + W_ENT * ent
+    sim = np.clip(sim + bonus, 0.0, 1.0)
+    art = np.array([hash(s.article.id) for s in statements])
+    same = art[:, None] == art[None, :]
+    sim[same] = 0.0
+    lex[same] = 0.0
+    return sim, lex, emb is not None

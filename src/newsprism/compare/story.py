@@ -1,0 +1,112 @@
+"""``compare_story``: facts, corroboration, conflicts, timeline, framing and the cited briefing.
+
+The output is a JSON-able dict (schema ``newsprism.comparison`` v1). Every statement, figure,
+label and timeline entry in it carries passages ``{"article", "outlet", "start", "end", "text",
+"field"}`` whose ``text`` is the verbatim slice ``[start:end]`` of the article's body (``field:
+"text"``) or of one photo caption (``field: "caption"`` plus ``index``);
+``newsprism.compare.common.verify_passages`` checks that.
+
+Top-level keys:
+
+- ``articles``: ``[{id, outlet, source, copy_of, title, published, words}]``; ``source`` is
+  the independence key (syndicated copies and same-outlet articles share one).
+- ``outlets``, ``independent_outlets``.
+- ``briefing``: ``summary`` (5-10 verbatim sentences: ``text``, ``passage``, ``fact``,
+  ``outlets``, ``independent_outlets``, ``single_source``, ``disputed`` conflict ids,
+  ``citations`` one passage per outlet), ``key_facts`` / ``single_source_facts`` (fact ids).
+- ``facts``: ``[{id, text, representative, passages (+stance asserts/attributes, sources),
+  outlets, independent_outlets, single_source, by_outlet [{outlet, stance, sources}],
+  attributed_only, entities, dates, figures, cohesion, conflicts}]``, most corroborated first.
+- ``conflicts``: ``[{id, kind: number/date/place/name/negation, subject, confidence, reason,
+  sides: [{value, outlets, passages, sources, figures?, value_passages?}]}]``.
+- ``related_figures``: figures in aligned passages that count different things, with reason.
+- ``numbers``: every figure (value, approx, unit, source, outlet, fact, figure + passage).
+- ``quotes``: quotes grouped by speaker.
+- ``timeline``: ``[{id, date, dates (all values merged in), precision, start, end, label,
+  passages, expressions, outlets, independent_outlets, relative, facts}]`` in date order.
+- ``framing``: ``actors``, ``labelled_actors``, per-``articles`` and per-``outlets`` labels,
+  names, loaded words (own voice vs quoted, per 1,000 words, cited hits), voices and
+  attribution shares, and a ``table`` (one row per outlet) for the report.
+- ``method``: statement count, similarity used, threshold, seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from newsprism.compare.briefing import build_briefing, numbers_table, quotes_by_speaker
+from newsprism.compare.common import independence_keys, outlet_label
+from newsprism.compare.conflicts import ConflictFinder
+from newsprism.compare.facts import THRESHOLD_EMBEDDING, THRESHOLD_LEXICAL, build_facts, cluster
+from newsprism.compare.framing import compare_framing
+from newsprism.compare.lexicon import Lexicon, default_lexicon
+from newsprism.compare.similarity import similarity_matrix
+from newsprism.compare.statements import build_statements
+from newsprism.compare.timeline import build_timeline
+from newsprism.model import Article, Story
+
+COMPARISON_SCHEMA = "newsprism.comparison"
+COMPARISON_VERSION = 1
+
+
+def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None = None, use_embeddings: bool = True) -> dict[str, Any]:
+    """Compare a story's member articles (already annotated by the extract stage)."""
+    t0 = time.perf_counter()
+    lexicon = lexicon or default_lexicon()
+    arts = [a for a in articles if a.text and a.status != "rejected"]
+    keys = independence_keys(arts)
+    outlet_of = {a.id: outlet_label(a) for a in arts}
+    statements, fields = build_statements(arts)
+    sim, lex, embedded = similarity_matrix(statements, use_embeddings)
+    threshold = THRESHOLD_EMBEDDING if embedded else THRESHOLD_LEXICAL
+    groups = cluster(statements, sim, threshold)
+    facts = build_facts(statements, groups, sim)
+    fact_of = {i: f["id"] for f in facts for i in f["_statements"]}
+    conflicts, related = ConflictFinder(statements, sim, fact_of, threshold, fields).run()
+    _link_conflicts(facts, conflicts)
+    timeline = build_timeline(statements, fact_of)
+    framing = compare_framing(arts, fields, statements, lexicon)
+    briefing = build_briefing(statements, facts, lexicon, conflicts)
+    for f in facts:
+        f.pop("_statements")
+    return {
+        "schema": COMPARISON_SCHEMA,
+        "version": COMPARISON_VERSION,
+        "story": story.id,
+        "articles": [
+            {"id": a.id, "outlet": outlet_of[a.id], "source": keys[a.id], "copy_of": a.duplicate_of,
+             "title": a.title, "published": a.published.value, "words": a.word_count}
+            for a in arts
+        ],
+        "outlets": list(dict.fromkeys(outlet_of.values())),
+        "independent_outlets": len(set(keys.values())),
+        "briefing": briefing,
+        "facts": facts,
+        "conflicts": conflicts,
+        "related_figures": related,
+        "numbers": numbers_table(statements, fact_of),
+        "quotes": quotes_by_speaker(arts, outlet_of),
+        "timeline": timeline,
+        "framing": framing,
+        "method": {
+            "statements": len(statements),
+            "similarity": "tfidf+entities+embeddings" if embedded else "tfidf+entities",
+            "threshold": threshold,
+            "seconds": round(time.perf_counter() - t0, 3),
+        },
+    }
+
+
+def _link_conflicts(facts: list[dict[str, Any]], conflicts: list[dict[str, Any]]) -> None:
+    """Mark each fact with the conflicts any of its passages takes part in."""
+    where: dict[tuple[str, str, int, int], set[str]] = {}
+    for c in conflicts:
+        for side in c["sides"]:
+            for p in side.get("passages", []) + [f["passage"] for f in side.get("figures", [])]:
+                where.setdefault((p["article"], p["field"], p.get("index", 0), p["start"]), set()).add(c["id"])
+    for f in facts:
+        ids: set[str] = set()
+        for p in f["passages"]:
+            ids |= where.get((p["article"], p["field"], p.get("index", 0), p["start"]), set())
+        f["conflicts"] = sorted(ids)

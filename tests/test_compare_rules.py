@@ -1,0 +1,69 @@
+"""Unit rules of the compare stage: figure tolerance, units, dates, clause splitting, names."""
+
+from __future__ import annotations
+
+from newsprism.compare.conflicts import figures_conflict, unit_key
+from newsprism.compare.dates import date_range, read_absolute_dates
+from newsprism.compare.statements import build_statements
+from newsprism.model import Article, NumberClaim, Origin, Span
+
+
+def _n(text: str, value: float, unit: str = "shells", approx: str = "") -> NumberClaim:
+    return NumberClaim(Span(0, len(text), text), value, unit, approx)
+
+
+def test_compare_figures_about_5_million_vs_4_9_million_agree() -> None:
+    assert not figures_conflict(_n("about 5 million", 5e6, approx="about"), _n("4.9 million", 4.9e6))
+
+
+def test_compare_figures_rounding_and_qualifiers() -> None:
+    assert not figures_conflict(_n("5 million", 5e6), _n("4.9 million", 4.9e6))  # 5 million is round
+    assert figures_conflict(_n("5 million", 5e6), _n("7 million", 7e6))
+    assert not figures_conflict(_n("at least 12", 12, approx="at least"), _n("12", 12))
+    assert figures_conflict(_n("at least 12", 12, approx="at least"), _n("nine", 9))
+    assert figures_conflict(_n("10", 10), _n("12", 12))  # small exact counts are exact
+
+
+def test_compare_units_normalise() -> None:
+    assert figures_conflict(_n("10 km", 10, "km"), _n("10 miles", 10, "miles"))
+    assert not figures_conflict(_n("16 km", 16, "km"), _n("10 miles", 10, "miles"))
+    assert unit_key("artillery shells")[1] == "shell"
+    assert unit_key("containers of ammunition")[1] == "container"
+    assert unit_key("residents")[1] == unit_key("people")[1]
+
+
+def test_compare_date_ranges_compatibility() -> None:
+    year, month, day = date_range("2023"), date_range("2023-09"), date_range("2023-09-13")
+    assert year and month and day
+    assert year.compatible(day) and month.compatible(day)
+    other = date_range("2019-04-25")
+    assert other and not other.compatible(month)
+    visit = date_range("2024-06-18/2024-06-19")
+    assert visit and visit.compatible(date_range("2024-06-18"))  # type: ignore[arg-type]
+
+
+def test_compare_fallback_reads_absolute_dates() -> None:
+    values = [t.value for t in read_absolute_dates("met on Sept. 13, 2023 and in Vladivostok, 23 August 2002, and in 2000")]
+    assert values == ["2023-09-13", "2002-08-23", "2000"]
+
+
+def _article(text: str, aid: str = "a1", outlet: str = "Example") -> Article:
+    return Article(id=aid, origin=Origin("file", f"/tmp/{aid}.txt"), outlet=outlet, text=text)
+
+
+def test_compare_statements_split_two_claims_and_keep_quotes_whole() -> None:
+    a = _article("The council approved the budget, while the mayor vetoed the tax plan. "
+                 "“We will fight this, and we will win,” the mayor said.")
+    sts, _ = build_statements([a])
+    texts = [s.text for s in sts]
+    assert "The council approved the budget" in texts
+    assert any(t.startswith("the mayor vetoed the tax plan") for t in texts)
+    assert any("We will fight this, and we will win" in t for t in texts)
+    for s in sts:
+        assert a.text[s.start : s.end] == s.text
+
+
+def test_compare_statements_tolerate_unannotated_articles() -> None:
+    a = _article("President Ana Mora visited Lisbon on 4 May 2021. She met the mayor of Lisbon there.")
+    sts, _ = build_statements([a])
+    assert sts and sts[0].dates and sts[0].persons
