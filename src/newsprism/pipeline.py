@@ -167,10 +167,12 @@ class Pipeline:
         return list(done)
 
     def stories(self, articles: list[Article]) -> list[Story]:
+        """Group into stories, settle dates from each story, and compare each story."""
         assign = _optional("newsprism.stories.assign", "assign_stories")
         if assign is None:
             return []
-        stories: list[Story] = assign(self.store, articles)
+        compare = _optional("newsprism.compare", "compare_story")
+        stories: list[Story] = assign(self.store, articles, compare)
         return stories
 
     # -- whole job ------------------------------------------------------------------------
@@ -180,9 +182,10 @@ class Pipeline:
 
         report = self.ingest(targets)
         articles = self.store.get_many(report.article_ids)
-        if not report.interrupted:
+        if not report.interrupted and not report.aborted:
             articles = self.extract(articles)
             report.stories = self.stories(articles)
+            articles = self.store.get_many(report.article_ids)  # dates settled by the stories
         data = build_report(articles, report, self.store)
         write_reports(data, Path(out_dir))
         return report, data

@@ -47,7 +47,10 @@ def build_report(articles: list[Article], run: Any, store: Store | None = None) 
         s["articles"] = [i for i in story.members if i in by_id]
         comparison = story.extras.get("comparison")
         if comparison:
+            from newsprism.report.charts import render_charts
+
             s["comparison"] = comparison
+            s["charts"] = render_charts(comparison)
         data["stories"].append(s)
     return data
 
