@@ -173,7 +173,7 @@ def articles(db: str, outlet: str | None, query: str | None, since: str | None, 
     for r in rows:
         note = f"copy of {r['duplicate_of'][:8]}" if r["duplicate_of"] else ("" if r["status"] == "ok" else r["status"])
         table.add_row(
-            r["id"], r["published"] or "", Text(r["outlet"] or ""), Text((r["title"] or "")[:70]), str(r["words"]), note
+            r["id"], r["published"] or "", Text(r["outlet"] or Path(r["location"]).stem), Text((r["title"] or "")[:70]), str(r["words"]), note
         )
     out.print(table)
 
@@ -205,6 +205,87 @@ def show(article_id: str, db: str, as_json: bool) -> None:
         out.print(f"  removed [{r.kind}] {r.text[:80]!r}", markup=False)
     out.print("")
     out.print(a.text, markup=False)
+
+
+@main.command()
+@db_option
+@click.option("--recluster", is_flag=True, help="Re-cluster the whole store in one batch first.")
+@click.option("--json", "as_json", is_flag=True)
+def stories(db: str, recluster: bool, as_json: bool) -> None:
+    """List stories (largest first); --recluster rebuilds them from every stored article."""
+    with _store(db) as store:
+        if recluster:
+            from newsprism.compare import compare_story
+            from newsprism.stories.assign import recluster_store
+
+            recluster_store(store, compare_story)
+        items = store.list_stories()
+    if as_json:
+        out.print_json(json.dumps([{k: v for k, v in s.to_dict().items() if k != "extras"} for s in items], ensure_ascii=False))
+        return
+    table = Table("id", "articles", "outlets", "dates", "label")
+    for s in items:
+        dates = f"{s.date_start or '?'} – {s.date_end or '?'}"
+        table.add_row(s.id, str(len(s.members)), str(s.independent_outlets), dates, Text(s.label[:80]))
+    out.print(table)
+
+
+@main.command()
+@click.argument("story_id")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="The story record with its members.")
+def story(story_id: str, db: str, as_json: bool) -> None:
+    """Show one story: label, members with scores, outlets, dates."""
+    with _store(db) as store:
+        s = store.get_story(story_id)
+        if s is None:
+            err.print(f"error: {escape(story_id)}: no such story (try `newsprism stories`)")
+            sys.exit(1)
+        members = {a.id: a for a in store.get_many(s.members)}
+    if as_json:
+        data = {k: v for k, v in s.to_dict().items() if k != "extras"}
+        data["articles"] = [
+            {"id": i, "score": sc, "outlet": members[i].outlet, "title": members[i].title,
+             "published": members[i].published.value, "copy": i in s.copies}
+            for i, sc in s.members.items() if i in members
+        ]
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    out.print(Text(s.label, style="bold"))
+    out.print(f"{s.id} · {len(s.members)} articles · {s.independent_outlets} independent outlets · "
+              f"{s.date_start or '?'} – {s.date_end or '?'}", markup=False)
+    out.print("entities: " + ", ".join(s.entities), markup=False)
+    table = Table("article", "score", "published", "outlet", "title")
+    for i, sc in s.members.items():
+        a = members.get(i)
+        if a is None:
+            continue
+        note = " (copy)" if i in s.copies else ""
+        outlet = a.outlet or Path(a.origin.location).stem
+        table.add_row(i, f"{sc:.2f}", a.published.value or "", Text(outlet + note), Text((a.title or "")[:70]))
+    out.print(table)
+
+
+@main.command()
+@click.argument("story_id")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="The full comparison (versioned JSON).")
+def compare(story_id: str, db: str, as_json: bool) -> None:
+    """Facts, corroboration, conflicts, timeline and framing for one story."""
+    from newsprism.compare import compare_story
+
+    with _store(db) as store:
+        s = store.get_story(story_id)
+        if s is None:
+            err.print(f"error: {escape(story_id)}: no such story (try `newsprism stories`)")
+            sys.exit(1)
+        comparison = s.extras.get("comparison") or compare_story(s, store.get_many(s.members))
+    if as_json:
+        out.print_json(json.dumps(comparison, ensure_ascii=False))
+        return
+    from newsprism.report.build import render_story_markdown
+
+    out.print(render_story_markdown(s, comparison), markup=False)
 
 
 class _LazyEvalGroup(click.Group):

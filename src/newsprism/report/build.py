@@ -100,6 +100,13 @@ def render_markdown(data: dict[str, Any]) -> str:
     return _env().get_template("report.md.j2").render(r=data)
 
 
+def render_story_markdown(story: Any, comparison: dict[str, Any]) -> str:
+    """One story's comparison as Markdown (what `newsprism compare ID` prints)."""
+    s = story.to_dict()
+    s["comparison"] = comparison
+    return _env().get_template("_story.md.j2").render(s=s)
+
+
 def render_html(data: dict[str, Any]) -> str:
     return _env().get_template("report.html.j2").render(r=data)
 
