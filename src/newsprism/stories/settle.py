@@ -164,6 +164,8 @@ def settle_dates(articles: list[Article]) -> list[Article]:
                 updated = True
         if event_days and _flag_crawl_header(a, event_days):
             updated = True
+        if a.published.value is None and _date_from_siblings(a, articles):
+            updated = True
         if updated:
             _reresolve(a)
             if "stories.dates" not in a.stages:
@@ -187,6 +189,27 @@ def _set_published(a: Article, day: dt.date, conf: float, evidence: list[DateEvi
         note="dated from its story: " + evidence[0].note[:200]
         + ("; contradicts " + ", ".join(f"{e.source} {e.value}" for e in conflicting) if conflicting else ""),
     )
+
+
+def _date_from_siblings(a: Article, articles: list[Article]) -> bool:
+    """An article with no date evidence at all gets its story's month, at low confidence."""
+    days = sorted(d for d in (trusted_day(x) or _settled_day(x) for x in articles if x.id != a.id) if d)
+    if not days or days[0].strftime("%Y-%m") != days[-1].strftime("%Y-%m"):
+        return False
+    month = days[0].strftime("%Y-%m")
+    ev = DateEvidence(
+        "story", month, "month", 0.35,
+        f"no date of its own; the other members of its story were published {days[0].isoformat()} – {days[-1].isoformat()}",
+    )
+    a.published = Published(month, "month", 0.35, a.published.evidence + [ev], False, "month of its story's publication dates")
+    return True
+
+
+def _settled_day(a: Article) -> dt.date | None:
+    p = a.published
+    if p.value and p.precision == "day" and any(e.source == "story" for e in p.evidence):
+        return dt.date.fromisoformat(p.value[:10])
+    return None
 
 
 def _flag_crawl_header(a: Article, event_days: list[dt.date]) -> bool:
