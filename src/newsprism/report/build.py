@@ -44,6 +44,7 @@ def build_report(articles: list[Article], run: Any, store: Store | None = None) 
     by_id = {a.id: a for a in articles}
     for story in getattr(run, "stories", []) or []:
         s = story.to_dict()
+        s["extras"] = {k: v for k, v in s["extras"].items() if k != "comparison"}  # shown once, below
         s["articles"] = [i for i in story.members if i in by_id]
         comparison = story.extras.get("comparison")
         if comparison:
