@@ -214,3 +214,21 @@ def test_cli_show_and_articles_titles_with_brackets(tmp_path: Path, seeds_dir: P
     listed = CliRunner().invoke(main, ["articles", "--db", db])
     assert shown.exit_code == 0 and "[video] [/b]" in shown.stdout
     assert listed.exit_code == 0 and "[video]" in listed.stdout
+
+
+def test_cli_analyze_bad_alias_file_is_one_line(tmp_path, seeds_dir):
+    """A malformed --aliases file is a user mistake: one line naming it, exit 1, no traceback."""
+    from click.testing import CliRunner
+
+    from newsprism.cli import main
+
+    bad = tmp_path / "aliases.json"
+    bad.write_text("{bad", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["analyze", str(seeds_dir / "001_89bc57a796e3b746.txt"), "-o", str(tmp_path / "o"),
+         "--db", str(tmp_path / "s.db"), "-q", "--aliases", str(bad)],
+    )
+    assert result.exit_code == 1
+    assert "aliases.json: cannot read alias file" in result.output
+    assert "Traceback" not in result.output

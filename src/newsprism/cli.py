@@ -60,7 +60,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
         yield p
 
 
-def _pipeline(store, quiet: bool, bar: Any, manifest: str | None = None):  # type: ignore[no-untyped-def]
+def _pipeline(store, quiet: bool, bar: Any, manifest: str | None = None, **files: str | None):  # type: ignore[no-untyped-def]
     from newsprism.ingest.manifest import Manifest
     from newsprism.pipeline import Pipeline
 
@@ -75,7 +75,7 @@ def _pipeline(store, quiet: bool, bar: Any, manifest: str | None = None):  # typ
         if event in ("rejected", "failed"):
             pass  # printed once at the end, with the reason
 
-    return Pipeline(store, manifest=m, progress=progress)
+    return Pipeline(store, manifest=m, progress=progress, **files)
 
 
 def _print_run(run: Any, as_json: bool) -> int:
@@ -131,13 +131,21 @@ def ingest(targets: tuple[str, ...], db: str, manifest: str | None, as_json: boo
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for report.json/.md/.html.")
 @db_option
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False), help="CSV/JSONL: path/url -> outlet, url, published.")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False), envvar="NEWSPRISM_ALIASES",
+              help="JSON of extra entity aliases (canonical name -> {label, aliases}); or $NEWSPRISM_ALIASES.")
+@click.option("--lexicon", type=click.Path(exists=True, dir_okay=False), envvar="NEWSPRISM_LEXICON",
+              help="JSON of extra loaded-language terms merged into the framing lexicon; or $NEWSPRISM_LEXICON.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def analyze(targets: tuple[str, ...], out_dir: str, db: str, manifest: str | None, as_json: bool, quiet: bool) -> None:
+def analyze(
+    targets: tuple[str, ...], out_dir: str, db: str, manifest: str | None, aliases: str | None,
+    lexicon: str | None, as_json: bool, quiet: bool,
+) -> None:
     """Ingest TARGETS, run every stage, and write the report into OUT."""
     with _store(db) as store, _progress(not quiet and not as_json) as bar:
         try:
-            run, data = _pipeline(store, quiet, bar, manifest).analyze(list(targets), out_dir)
+            pipeline = _pipeline(store, quiet, bar, manifest, aliases_file=aliases, lexicon_file=lexicon)
+            run, data = pipeline.analyze(list(targets), out_dir)
         except StoreError as exc:
             err.print(f"error: {escape(str(exc))}")
             sys.exit(3)

@@ -7,7 +7,9 @@ Only this module (and the CLI / API layers) wires stages together; stage package
 
 from __future__ import annotations
 
+import functools
 import importlib
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,7 +18,7 @@ from typing import Any
 
 from newsprism.clean import clean_document
 from newsprism.clean.dedup import DuplicateIndex, signature
-from newsprism.errors import InputError, StoreError
+from newsprism.errors import ConfigError, InputError, StoreError
 from newsprism.ingest.fetch import Fetcher
 from newsprism.ingest.manifest import Manifest
 from newsprism.ingest.sources import Ingestor
@@ -89,9 +91,11 @@ class Pipeline:
 
     def __init__(
         self, store: Store, fetcher: Fetcher | None = None, manifest: Manifest | None = None,
-        progress: Progress | None = None,
+        progress: Progress | None = None, aliases_file: str | None = None, lexicon_file: str | None = None,
     ) -> None:
         self.store = store
+        self.aliases_file = aliases_file or os.environ.get("NEWSPRISM_ALIASES") or None
+        self.lexicon_file = lexicon_file
         self.ingestor = Ingestor(fetcher, manifest)
         self.progress = progress or (lambda event, loc: None)
         self._dups: DuplicateIndex | None = None
@@ -162,7 +166,13 @@ class Pipeline:
         annotate = _optional("newsprism.extract.annotate", "annotate_many")
         if annotate is None:
             return articles
-        done = annotate(articles, progress=lambda loc: self.progress("extracted", loc))
+        from newsprism.extract.entities import AliasTable
+
+        try:
+            aliases = AliasTable.load(self.aliases_file)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
+        done = annotate(articles, progress=lambda loc: self.progress("extracted", loc), aliases=aliases)
         self.store.update_many(done)
         return list(done)
 
@@ -172,6 +182,14 @@ class Pipeline:
         if assign is None:
             return []
         compare = _optional("newsprism.compare", "compare_story")
+        if compare is not None and self.lexicon_file:
+            from newsprism.compare.lexicon import Lexicon
+
+            try:
+                lexicon = Lexicon.load(self.lexicon_file)
+            except (OSError, ValueError) as exc:
+                raise ConfigError(f"{self.lexicon_file}: cannot read lexicon: {exc}") from exc
+            compare = functools.partial(compare, lexicon=lexicon)
         stories: list[Story] = assign(self.store, articles, compare)
         return stories
 
