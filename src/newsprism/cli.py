@@ -19,7 +19,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from newsprism.errors import NewsError, StoreError
@@ -177,7 +177,8 @@ def articles(db: str, outlet: str | None, query: str | None, since: str | None, 
     if as_json:
         out.print_json(json.dumps(rows))
         return
-    table = Table("id", "published", "outlet", "title", "words", "note")
+    table = Table("published", "outlet", "title", "words", "note")
+    table.columns.insert(0, Column("id", no_wrap=True, min_width=16))
     for r in rows:
         note = f"copy of {r['duplicate_of'][:8]}" if r["duplicate_of"] else ("" if r["status"] == "ok" else r["status"])
         table.add_row(
@@ -231,7 +232,8 @@ def stories(db: str, recluster: bool, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps([{k: v for k, v in s.to_dict().items() if k != "extras"} for s in items], ensure_ascii=False))
         return
-    table = Table("id", "articles", "outlets", "dates", "label")
+    table = Table("articles", "outlets", "dates", "label")
+    table.columns.insert(0, Column("id", no_wrap=True, min_width=22))
     for s in items:
         dates = f"{s.date_start or '?'} – {s.date_end or '?'}"
         table.add_row(s.id, str(len(s.members)), str(s.independent_outlets), dates, Text(s.label[:80]))
@@ -263,7 +265,8 @@ def story(story_id: str, db: str, as_json: bool) -> None:
     out.print(f"{s.id} · {len(s.members)} articles · {s.independent_outlets} independent outlets · "
               f"{s.date_start or '?'} – {s.date_end or '?'}", markup=False)
     out.print("entities: " + ", ".join(s.entities), markup=False)
-    table = Table("article", "score", "published", "outlet", "title")
+    table = Table("score", "published", "outlet", "title")
+    table.columns.insert(0, Column("article", no_wrap=True, min_width=16))
     for i, sc in s.members.items():
         a = members.get(i)
         if a is None:

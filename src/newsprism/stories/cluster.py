@@ -110,6 +110,7 @@ class _Member:
     published: dt.date | None
     copy: bool
     vector: np.ndarray | None  # float16; dropped when the story is frozen
+    headline: bool = True
 
 
 @dataclass
@@ -285,7 +286,7 @@ class StoryClusterer:
         s = self._stories[si]
         s.profile.add(f, self.stats)
         s.members[f.id] = round(float(score), 4)
-        s.info.append(_Member(f.id, f.title, f.outlet, f.published, copy, f.vector.astype(np.float16)))
+        s.info.append(_Member(f.id, f.title, f.outlet, f.published, copy, f.vector.astype(np.float16), f.headline))
         self._story_of[f.id] = si
         key = len(self._key_story)
         self._key_story.append(si)
@@ -356,8 +357,12 @@ class StoryClusterer:
         centroid = s.profile.centroid()
         label = s.info[0].title
         if centroid.size and len(s.info) > 1:
-            sims = [float(np.dot(m.vector.astype(np.float32), centroid)) if m.vector is not None else -1.0 for m in s.info]
-            label = s.info[int(np.argmax(sims))].title
+            # A real headline beats a lead sentence standing in for a missing title.
+            sims = [
+                (m.headline, float(np.dot(m.vector.astype(np.float32), centroid)) if m.vector is not None else -1.0)
+                for m in s.info
+            ]
+            label = s.info[max(range(len(sims)), key=sims.__getitem__)].title
         # Main entities: the largest shares of the members' entity mentions (each member's
         # shares sum to one), not the rarest: a report wants who the story is about.
         share = s.profile.entities

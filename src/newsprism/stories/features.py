@@ -141,6 +141,7 @@ class ArticleFeatures:
     outlet: str = ""
     title: str = ""
     duplicate_of: str | None = None
+    headline: bool = True  # False when the title was derived from the lead (not a real headline)
 
 
 def outlet_key(article: Article) -> str:
@@ -170,6 +171,7 @@ def featurize(article: Article, vector: np.ndarray) -> ArticleFeatures:
         outlet=outlet_key(article),
         title=title or article.text.strip().split("\n", 1)[0][:200],
         duplicate_of=article.duplicate_of,
+        headline=article.title_source != "derived_from_lead",
     )
 
 
