@@ -225,6 +225,18 @@ class Store:
         row = self._by_id_or_prefix("stories", story_id)
         return Story.from_dict(json.loads(row["data"])) if row else None
 
+    def story_of_many(self, article_ids: list[str]) -> dict[str, str]:
+        """article id -> story id for the given articles that are already in a story."""
+        out: dict[str, str] = {}
+        for i in range(0, len(article_ids), 500):
+            chunk = article_ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                f"SELECT article_id, story_id FROM story_members WHERE article_id IN ({marks})", chunk
+            ):
+                out[r["article_id"]] = r["story_id"]
+        return out
+
     def list_stories(self) -> list[Story]:
         rows = self.conn.execute("SELECT data FROM stories ORDER BY size DESC, date_start").fetchall()
         return [Story.from_dict(json.loads(r["data"])) for r in rows]

@@ -1,8 +1,8 @@
 """Stories for a run: group this run's articles with the stored ones they may belong with.
 
-The clusterer is incremental (``StoryClusterer.add`` in publication order), so a run only
-replays the stored articles inside the time window of the new ones (plus undated members of
-stories that the new articles could join), not the whole store. ``recluster_store`` re-clusters
+The clusterer is incremental (``StoryClusterer.add`` in publication order): a run resumes it
+from the stored stories inside the time window of the new articles (``resume`` re-makes no
+decision) and adds only the new articles, so its cost does not grow with the store. ``recluster_store`` re-clusters
 everything in one batch (``newsprism stories --recluster``).
 
 After grouping, each touched story settles its members' dates (``settle.settle_dates``) and is
@@ -13,38 +13,39 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Callable
 
 from newsprism.model import Article, Story
-from newsprism.stories.cluster import Settings, cluster_batch
+from newsprism.stories.cluster import Settings, StoryClusterer, cluster_batch, embed_many, publication_order
+from newsprism.stories.features import published_day
 from newsprism.stories.settle import settle_dates
 from newsprism.store import Store
 
 Compare = Callable[[Story, list[Article]], dict]
 
 
-def _window_pool(store: Store, articles: list[Article], days: int) -> list[Article]:
-    """Stored articles dated within ``days`` of the run's articles, plus the run's own."""
-    ids = {a.id for a in articles}
-    dated = [a.published.value[:10] for a in articles if a.published.value]
-    pool = list(articles)
-    if not dated:
-        return pool
-    lo = (dt.date.fromisoformat(_pad(min(dated))) - dt.timedelta(days=days)).isoformat()
-    hi = (dt.date.fromisoformat(_pad(max(dated))) + dt.timedelta(days=days)).isoformat()
-    rows = store.conn.execute(
-        "SELECT data FROM articles WHERE published BETWEEN ? AND ? AND status = 'ok'", (lo, hi + "~")
+def _stored_stories_near(store: Store, articles: list[Article], days: int, undated_limit: int = 200) -> list[Story]:
+    """Stored stories that a new article could still join: active within ``days`` of the run's
+    dates, plus the most recently updated undated ones (bounded, so cost does not grow with the
+    store)."""
+    dated = [d for d in (published_day(a) for a in articles) if d is not None]
+    rows: list[sqlite3.Row] = []
+    if dated:
+        lo = (min(dated) - dt.timedelta(days=days)).isoformat()
+        rows += store.conn.execute("SELECT data FROM stories WHERE date_end >= ?", (lo,)).fetchall()
+    if len(dated) < len(articles):  # an article without a trusted date may belong to any recent story
+        rows += store.conn.execute(
+            "SELECT data FROM stories ORDER BY updated_at DESC, rowid DESC LIMIT ?", (undated_limit,)
+        ).fetchall()
+    rows += store.conn.execute(
+        "SELECT data FROM stories WHERE date_end IS NULL ORDER BY updated_at DESC LIMIT ?", (undated_limit,)
     ).fetchall()
+    seen: dict[str, Story] = {}
     for r in rows:
-        a = Article.from_dict(json.loads(r["data"]))
-        if a.id not in ids:
-            pool.append(a)
-            ids.add(a.id)
-    return pool
-
-
-def _pad(value: str) -> str:
-    return value + "-01" * ((10 - len(value)) // 3) if len(value) < 10 else value
+        story = Story.from_dict(json.loads(r["data"]))
+        seen.setdefault(story.id, story)
+    return list(seen.values())
 
 
 def finish_stories(store: Store, stories: list[Story], compare: Compare | None = None) -> list[Story]:
@@ -68,17 +69,31 @@ def finish_stories(store: Store, stories: list[Story], compare: Compare | None =
 
 
 def assign_stories(store: Store, articles: list[Article], compare: Compare | None = None) -> list[Story]:
-    """Cluster the run's articles with their time window; return the stories they are in."""
+    """Add the run's new articles to the stored stories, incrementally; return the touched stories.
+
+    The clusterer resumes from the stored stories a new article could still join (no stored
+    decision is re-made), then takes each new article in publication order.
+    """
     ok = [a for a in articles if a.status == "ok"]
     if not ok:
         return []
     settings = Settings()
-    pool = _window_pool(store, ok, 2 * settings.window_days)
-    stories = cluster_batch(pool, settings)
-    store.update_many(pool)  # embeddings are cached on the articles for the next run
-    run_ids = {a.id for a in ok}
-    touched = [s for s in stories if run_ids & set(s.members)]
-    return finish_stories(store, touched, compare)
+    in_story = store.story_of_many([a.id for a in ok])
+    new = [a for a in ok if a.id not in in_story]
+    clusterer = StoryClusterer(settings)
+    if new:
+        stored = _stored_stories_near(store, new, 2 * settings.window_days)
+        members = store.get_many([m for st in stored for m in st.members])
+        clusterer.resume(stored, members)
+        vectors = embed_many(new)
+        for i in publication_order(new):
+            sid, _score = clusterer.add(new[i], vectors[i])
+            in_story[new[i].id] = sid
+        store.update_many(new)  # embeddings are cached on the articles for later runs
+    by_id = {s.id: s for s in clusterer.stories()}
+    touched_ids = list(dict.fromkeys(in_story[a.id] for a in ok))
+    touched = [by_id.get(sid) or store.get_story(sid) for sid in touched_ids]
+    return finish_stories(store, [s for s in touched if s is not None], compare)
 
 
 def recluster_store(store: Store, compare: Compare | None = None) -> list[Story]:
