@@ -196,7 +196,7 @@ def show(article_id: str, db: str, as_json: bool) -> None:
     with _store(db) as store:
         a = store.get(article_id)
     if a is None:
-        err.print(f"error: {article_id}: no such article (try `newsprism articles`)")
+        err.print(f"error: {escape(article_id)}: no such article (try `newsprism articles`)")
         sys.exit(1)
     if as_json:
         out.print_json(json.dumps(a.to_dict(), ensure_ascii=False))
@@ -240,6 +240,14 @@ def stories(db: str, recluster: bool, as_json: bool) -> None:
     out.print(table)
 
 
+def _story_or_exit(store: Any, story_id: str) -> Any:
+    s = store.get_story(story_id)
+    if s is None:
+        err.print(f"error: {escape(story_id)}: no such story (try `newsprism stories`)")
+        sys.exit(1)
+    return s
+
+
 @main.command()
 @click.argument("story_id")
 @db_option
@@ -247,10 +255,7 @@ def stories(db: str, recluster: bool, as_json: bool) -> None:
 def story(story_id: str, db: str, as_json: bool) -> None:
     """Show one story: label, members with scores, outlets, dates."""
     with _store(db) as store:
-        s = store.get_story(story_id)
-        if s is None:
-            err.print(f"error: {escape(story_id)}: no such story (try `newsprism stories`)")
-            sys.exit(1)
+        s = _story_or_exit(store, story_id)
         members = {a.id: a for a in store.get_many(s.members)}
     if as_json:
         data = {k: v for k, v in s.to_dict().items() if k != "extras"}
@@ -286,10 +291,7 @@ def compare(story_id: str, db: str, as_json: bool) -> None:
     from newsprism.compare import compare_story
 
     with _store(db) as store:
-        s = store.get_story(story_id)
-        if s is None:
-            err.print(f"error: {escape(story_id)}: no such story (try `newsprism stories`)")
-            sys.exit(1)
+        s = _story_or_exit(store, story_id)
         comparison = s.extras.get("comparison") or compare_story(s, store.get_many(s.members))
     if as_json:
         out.print_json(json.dumps(comparison, ensure_ascii=False))
