@@ -88,8 +88,46 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
         out.paragraphs.pop(0)
         out.subheading_idx = [i - 1 for i in out.subheading_idx if i > 0]
     out.date, out.date_source = _date(html, url, meta.get("date"))
-    out.lang, out.captions = _page_lang_and_captions(html)
+    out.lang, out.captions, page_title, meta_author = _page_lang_and_captions(html)
+    out.title = _better_title(out.title, page_title, out.sitename)
+    if out.byline and out.byline.casefold().rstrip(":：") in _BYLINE_LABELS:
+        out.byline = meta_author
     return out
+
+
+# " | Site", " - Site", " — Site" at the end of a title.
+_TITLE_SEP = re.compile(r"\s+(?:[|\-–—·•:»]|::)\s+")
+# Form labels trafilatura takes for an author ("Username" in a login box, "作者" before an
+# empty span): a byline that is only one of these is no byline.
+_BYLINE_LABELS = {"username", "user name", "author", "authors", "by", "admin", "administrator", "作者", "unknown"}
+
+
+def _words(s: str | None) -> set[str]:
+    return {w for w in re.findall(r"[^\W_]+", (s or "").casefold()) if len(w) > 2}
+
+
+def _strip_site(title: str, sitename: str | None) -> str:
+    """Drop a trailing " | Site" segment naming the outlet (the outlet is its own field)."""
+    seps = list(_TITLE_SEP.finditer(title))
+    if not seps or not sitename:
+        return title
+    last, site = _words(title[seps[-1].end():]), _words(sitename)
+    if last and site and (last <= site or site <= last):
+        return title[: seps[-1].start()].strip()
+    return title
+
+
+def _better_title(title: str | None, page_title: str | None, sitename: str | None) -> str | None:
+    """trafilatura prefers a lone <h1>, which is sometimes a section banner ("Allergies Health
+    Center"); a headline shares words with the page's <title>, a banner does not."""
+    if not title:
+        return title
+    title = _strip_site(title, sitename)
+    if page_title:
+        pt = _strip_site(page_title, sitename)
+        if pt and not (_words(title) & _words(pt)) and not (_words(pt) <= _words(sitename)):
+            return pt
+    return title
 
 
 def _as_page(html: str) -> str:
@@ -173,13 +211,13 @@ def _date(html: str, url: str | None, trafilatura_date: str | None) -> tuple[str
     return None, ""
 
 
-def _page_lang_and_captions(html: str) -> tuple[str | None, list[str]]:
+def _page_lang_and_captions(html: str) -> tuple[str | None, list[str], str | None, str | None]:
     # lxml refuses str input that carries an XML encoding declaration (XHTML pages).
     html = _XML_DECL.sub("", html, count=1)
     try:
         tree = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
-        return None, []
+        return None, [], None, None
     lang = tree.get("lang") or None
     if lang:
         lang = lang.split("-")[0].lower()
@@ -188,4 +226,12 @@ def _page_lang_and_captions(html: str) -> tuple[str | None, list[str]]:
         text = normalize_line(" ".join(fc.itertext()))
         if text and text not in captions:
             captions.append(text)
-    return lang, captions
+    page_title = _clean(tree.findtext(".//title"))
+    author = None
+    for m in tree.iter("meta"):
+        key = (m.get("name") or m.get("property") or "").lower()
+        content = normalize_line(m.get("content") or "")
+        if key in ("author", "article:author", "dc.creator") and content and not content.startswith("http"):
+            author = content
+            break
+    return lang, captions, page_title, author

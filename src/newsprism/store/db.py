@@ -127,8 +127,9 @@ class Store:
                 a.status, a.duplicate_of, a.word_count, data,
             ),
         )
-        c.execute("DELETE FROM articles_fts WHERE id=?", (a.id,))
-        c.execute("INSERT INTO articles_fts(id, title, text) VALUES (?,?,?)", (a.id, a.title or "", a.text))
+        rowid = c.execute("SELECT rowid FROM articles WHERE id=?", (a.id,)).fetchone()[0]
+        c.execute("DELETE FROM articles_fts WHERE rowid=?", (rowid,))
+        c.execute("INSERT INTO articles_fts(rowid, id, title, text) VALUES (?,?,?,?)", (rowid, a.id, a.title or "", a.text))
 
     def _by_id_or_prefix(self, table: str, key: str) -> sqlite3.Row | None:
         """The row with this id, else the only row whose id starts with it (no LIKE wildcards)."""
@@ -173,7 +174,7 @@ class Store:
         args: list[Any] = []
         where = []
         if query:
-            sql += " JOIN articles_fts f ON f.id = a.id"
+            sql += " JOIN articles_fts f ON f.rowid = a.rowid"
             where.append("articles_fts MATCH ?")
             args.append(query)
         if outlet:

@@ -67,9 +67,24 @@ def m002_stories(conn: sqlite3.Connection) -> None:
     )
 
 
+def m003_fts_rowid(conn: sqlite3.Connection) -> None:
+    """Key the full-text rows by the article's rowid: FTS5 cannot index ``id``, so deleting
+    by ``id`` scanned the whole table on every write (quadratic ingest)."""
+    _script(
+        conn,
+        """
+        DROP TABLE articles_fts;
+        CREATE VIRTUAL TABLE articles_fts USING fts5(id UNINDEXED, title, text, tokenize='porter unicode61');
+        INSERT INTO articles_fts(rowid, id, title, text)
+            SELECT rowid, id, coalesce(title, ''), json_extract(data, '$.text') FROM articles
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_articles", m001_articles),
     ("002_stories", m002_stories),
+    ("003_fts_rowid", m003_fts_rowid),
 ]
 
 
