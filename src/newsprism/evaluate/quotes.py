@@ -7,9 +7,10 @@ lines ``Attribution:T.. Content:T.. Cue:T.. Source:T..`` — ``Attribution-no-so
 no Source). A few articles were annotated by several annotators: we score against the first
 annotator file in name order, so the choice is deterministic.
 
-PolNeAR annotates more than speech: beliefs, intentions, findings of polls, even "imposed a
-penalty". Our extractor targets speech and belief cues, so recall here is a floor on what the
-product finds, not a ceiling of what it should.
+PolNeAR annotates more than speech: beliefs, intentions, stances, findings of polls, even
+"imposed a penalty". Our extractor covers speech, belief, common stance/intention verbs and
+agentless passives, not every such verb, so recall here is a floor on what the product finds,
+not a ceiling of what it should.
 
 Scores, for CONTENT, CUE and SOURCE spans (each side's spans deduplicated):
 - *exact*: the spans are equal after dropping edge whitespace and punctuation (quote marks,

@@ -25,6 +25,18 @@ How it works, in order:
    reported, S" take the rest of the sentence; "X added:" ending a paragraph takes the next
    paragraph (a block quote). Noun cues with a "that" clause ("Trump's claim that ...") and
    "according to X, S" are relations too. Content never runs across a line break.
+   **Stances and intentions** (PolNeAR/PARC attribute them too): ``STANCE_CUES`` take their
+   object ("Trump attacked Machado", "critics see the program as a loophole" — see/view need
+   "as", speak/talk need "of"/"about") and ``INTENT_CUES`` their infinitive ("Clinton wants to
+   triple AmeriCorps"); only with a noun or personal-pronoun subject, physical-act verbs
+   ("attacked", "pounded") only with a person, and never inside another relation's content
+   ("Trump said Clinton wants ..." is Trump's). Beliefs nested that way are dropped too.
+   **Agentless passives** ("it was reported that S", "X is expected to Y", "X was accused of
+   Y") give sourceless quotes (speaker None, no Attribution), as PolNeAR's
+   Attribution-no-source. **Layout credits** (``_line_rels``): a headline "Pence: S" (lead =
+   a named person/organisation or "Poll", not "Correction:"), an epigraph credit after a
+   quotation ending its line ('"..." ― Name'), and a transcript inside a quotation
+   ('"PENCE: Well, ...' -> speaker PENCE, content without the label).
 3. **Linking quotations to cues**: a quotation inside a cue's content makes it *direct* (the
    quotation is the whole content and reads as a clause), *partial* (the whole content but a
    fragment: "called it 'a sign of despair'") or *mixed* (paraphrase with quoted pieces). A
@@ -58,7 +70,8 @@ Span conventions follow PARC/PolNeAR: direct content keeps its quote marks; indi
 keeps the complementizer ("that ...") and drops edge punctuation; a cue is the verb with the
 auxiliaries, negation and adverbs right before it and a particle ("has also said", "point
 out"), "according to", or "was quoted as saying" (``Span.label``: "speech", "belief",
-"according", "colon"); a speaker is the whole noun phrase, appositions included ("Victor Cha,
+"according", "colon", "dash"; "stance" / "intention" for non-speech cues, which consumers wanting
+only what people *said* can drop); a speaker is the whole noun phrase, appositions included ("Victor Cha,
 a Korea scholar at CSIS"). Content split by its frame ('"A," he said, "B."') gives two Quotes
 sharing cue and speaker.
 """
@@ -109,6 +122,30 @@ promise pledge vow threaten urge ask tell warn demand call agree refuse decline 
 NEEDS_CLAUSE = frozenset("write post tweet add point echo".split())
 # ... and these a "that" clause: "the poll found that ...", not "a picture shows Kim inspecting".
 NEEDS_THAT = frozenset("find show learn".split())
+
+# PolNeAR (like PARC) also attributes stances and intentions, not only speech: "Clinton wants to
+# triple AmeriCorps", "Trump attacked Machado", "critics see the program as a loophole". These
+# cues take their object phrase (STANCE_CUES) or infinitive (INTENT_CUES) as content, and only
+# with a noun or personal-pronoun subject ("it supports ..." is usually a thing). Cue label "stance" / "intention", so
+# consumers that want speech only can drop them.
+STANCE_CUES = frozenset("""
+support oppose back endorse attack defend discuss document mock chastise dispute reference invoke
+outline chronicle grill rip pound paint link tie compare see view regard consider favor favour
+champion embrace advocate applaud celebrate thank congratulate challenge fault scold rebuke
+ridicule deride disparage insult lambaste berate assail excoriate target pan trash bash knock
+speak talk detail want seek
+""".split())
+INTENT_CUES = frozenset("""
+want plan seek intend aim hope expect wish prefer vow pledge promise threaten refuse decline offer
+""".split())
+# Stance cues that also name physical acts ("Russia attacked Ukraine", "troops pounded the town"):
+# a stance only when a person holds it, never a country or an army.
+PHYSICAL_CUES = frozenset("attack target pound assail bash knock hit strike".split())
+# Stance cues that need "as" ("sees the program as a loophole"): "see Kim" is no stance.
+NESTED_LABELS = frozenset({"stance", "intention", "belief"})
+NEEDS_AS = frozenset("see view regard consider".split())
+# Stance cues that need "of"/"about" ("spoke of racism"): "spoke at the rally" is no stance.
+NEEDS_ABOUT = frozenset("speak talk".split())
 
 # Nouns of saying whose "that" clause is attributed to their owner: "Trump's claim that ...".
 NOUN_CUES = frozenset("""
@@ -291,7 +328,7 @@ def find_quoted(text: str) -> list[Quoted]:
 @dataclass
 class _Rel:
     cue: tuple[int, int]
-    label: str  # "speech", "belief", "according", "colon"
+    label: str  # "speech", "belief", "according", "colon", "dash", "stance", "intention"
     speaker_tok: Token | None
     speaker: tuple[int, int] | None
     content: tuple[int, int] | None
@@ -300,6 +337,7 @@ class _Rel:
     quotes: list[Quoted] = field(default_factory=list)
     kind: str = "indirect"
     resolution_hint: str = ""  # "context" when the speaker was carried over
+    sourceless: bool = False  # an agentless passive: "it was reported that ...", "X is expected to ..."
 
 
 def _text(doc: Doc) -> str:
@@ -489,6 +527,10 @@ def _content_for(verb: Token, lemma: str, belief: bool) -> tuple[tuple[int, int]
         obj = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
         if obj:
             return _tok_span(list(obj[0].subtree)), False
+    if lemma in INTENT_CUES and lemma not in SPEECH_CUES:
+        xc = _xcomp_content(verb)
+        if xc is not None or belief:
+            return xc, False
     if belief or lemma in NEEDS_THAT:
         return None, False
     paras = [c for c in verb.children if c.dep_ == "parataxis" and c.i < verb.i and _same_line(verb, c)]
@@ -510,13 +552,10 @@ def _content_for(verb: Token, lemma: str, belief: bool) -> tuple[tuple[int, int]
                 toks.sort(key=lambda t: t.i)
                 return _tok_span(toks), False
         return None, False
-    if lemma in XCOMP_CUES:
-        xc = [c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i]
-        if xc:  # "urged North Korea to refrain from ...": the addressee is part of the content
-            obj = [c for c in verb.children if c.dep_ in ("dobj", "dative") and verb.i < c.i < xc[0].i]
-            toks = list(xc[0].subtree)
-            start = min(t.i for t in obj[0].subtree) if obj else toks[0].i
-            return _tok_span([t for t in doc[start : toks[-1].i + 1]]), False
+    if lemma in XCOMP_CUES or lemma in INTENT_CUES:
+        xc = _xcomp_content(verb)
+        if xc is not None:
+            return xc, False
     if lemma == "point":  # "pointed to reports that ..."
         to = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"]
         if to:
@@ -529,10 +568,18 @@ def _content_for(verb: Token, lemma: str, belief: bool) -> tuple[tuple[int, int]
                for g in c.children if g.dep_ == "prep" and g.lower_ == "of"]
         if of:
             return _tok_span(list(of[0].subtree)), False
-    if lemma in NP_CONTENT_CUES and not _is_passive(verb):
+    if (lemma in NP_CONTENT_CUES or lemma in STANCE_CUES) and not _is_passive(verb):
         parts = [c for c in verb.children if c.i > verb.i and (
             c.dep_ in ("dobj", "oprd", "xcomp", "dative") and lemma not in ("tell",)
             or (c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS and lemma not in ("report", "announce")))]
+        if lemma in NEEDS_AS and not any(g.dep_ == "prep" and g.lower_ == "as" for c in parts
+                                         for g in [c, *c.children]):  # "as" on the verb or its object
+            return None, False
+        if lemma in NEEDS_ABOUT:  # "spoke of the legacy of racism": the object of "of" is the content
+            about = [c for c in parts if c.dep_ == "prep" and c.lower_ in ("of", "about")]
+            parts = [g for c in about[:1] for g in c.children if g.dep_ in ("pobj", "pcomp")]
+            if not parts:
+                return None, False
         if lemma == "ask":
             parts = [c for c in parts if c.dep_ != "dobj" or any(g.dep_ == "xcomp" for g in verb.children)]
         if parts:
@@ -543,6 +590,42 @@ def _content_for(verb: Token, lemma: str, belief: bool) -> tuple[tuple[int, int]
             toks = [t for t in doc[toks[0].i : toks[-1].i + 1]]
             return _tok_span(toks), False
     return None, False
+
+
+def _passive_content(verb: Token) -> tuple[int, int] | None:
+    """Content of an agentless passive cue (PolNeAR's attributions without a source): the
+    "that" clause of "it was reported that ...", else the passive subject with its complement
+    ("Mr. Quiros was accused of using ...", "one in nine voters is expected to be Latino")."""
+    if any(c.dep_ == "agent" for c in verb.children):
+        return None
+    ccomp = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
+    if ccomp:
+        return _tok_span(list(ccomp[0].subtree))
+    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    comp = [c for c in verb.children if c.i > verb.i and (c.dep_ in ("xcomp", "oprd")
+            or c.dep_ == "prep" and c.lower_ in ("of", "for", "as"))]
+    if subj is None or not comp or subj.lower_ in ("it", "that", "which", "who") or subj.tag_ in ("WDT", "WP"):
+        return None
+    return subj.left_edge.idx, comp[-1].right_edge.idx + len(comp[-1].right_edge)
+
+
+def _xcomp_content(verb: Token) -> tuple[int, int] | None:
+    """An infinitive complement with its addressee: "urged North Korea to refrain from ..."."""
+    xc = [c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i]
+    if not xc:
+        return None
+    obj = [c for c in verb.children if c.dep_ in ("dobj", "dative") and verb.i < c.i < xc[0].i]
+    toks = list(xc[0].subtree)
+    start = min(t.i for t in obj[0].subtree) if obj else toks[0].i
+    return _tok_span([t for t in verb.doc[start : toks[-1].i + 1]])
+
+
+def _agentive(tok: Token) -> bool:
+    """A subject that can hold a stance or an intention: a name or a noun ("critics", "the
+    campaign", "the study"), or a personal pronoun, but not "it"/"that" (usually a thing)."""
+    if tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or tok.pos_ in ("PROPN", "NOUN"):
+        return True
+    return tok.pos_ == "PRON" and tok.lower_ in PRONOUNS_PERSON | {"they", "who"}
 
 
 def _according(doc: Doc, in_quote: list[bool]) -> list[_Rel]:
@@ -672,7 +755,11 @@ def _verb_rels(doc: Doc, in_quote: list[bool]) -> list[_Rel]:
     for v in doc:
         lemma = v.lemma_.lower()
         speech, belief = lemma in SPEECH_CUES, lemma in BELIEF_CUES
-        if not (speech or belief) or v.pos_ not in ("VERB", "AUX") or in_quote[v.i]:
+        stance = not (speech or belief) and (lemma in STANCE_CUES or lemma in INTENT_CUES)
+        if lemma == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in v.children) and any(
+                c.dep_ == "mark" and c.lower_ == "as" for c in v.children):
+            speech = True  # "as X put it, S": S is X's wording
+        if not (speech or belief or stance) or v.pos_ not in ("VERB", "AUX") or in_quote[v.i]:
             continue
         if lemma == "cite" and v.tag_ == "VBG" and not any(c.dep_ in _SUBJ for c in v.children) and any(
                 c.dep_ == "dobj" and _names_source(c) for c in v.children):
@@ -693,6 +780,21 @@ def _verb_rels(doc: Doc, in_quote: list[bool]) -> list[_Rel]:
             subj = None
         if subj is not None and in_quote[subj.i]:
             subj = None
+        if stance:
+            if subj is None or not _agentive(subj) or subj.lower_ in FIRST_SECOND:
+                continue
+            if lemma in PHYSICAL_CUES and not (subj.ent_type_ == "PERSON" or subj.lower_ in PRONOUNS_PERSON):
+                continue
+            content, _ = _content_for(v, lemma, belief)
+            content = _trim(doc, *_para_clip(text, content, v.idx), keep_marks=True) if content else None
+            if content is None:
+                continue
+            sp_toks = _np_tokens(subj) if left_fallback else _speaker_tokens(subj)
+            sp = _trim(doc, *_para_clip(text, _tok_span(sp_toks), subj.idx), keep_marks=True)
+            rels.append(_Rel(_cue_span(v), "intention" if lemma in INTENT_CUES and any(
+                             c.dep_ == "xcomp" for c in v.children) else "stance", subj, sp, content,
+                             verb=v))
+            continue
         content, inverted = _content_for(v, lemma, belief)
         if content is None and not belief and lemma not in NEEDS_THAT and subj is not None:
             rest = _sent_rest(v, doc)
@@ -709,6 +811,10 @@ def _verb_rels(doc: Doc, in_quote: list[bool]) -> list[_Rel]:
             toks = _subtree_span(v.head, exclude=v)
             content = _tok_span(toks) if toks else None
             inverted = False
+        sourceless = subj is None and v.tag_ == "VBN" and _is_passive(v) and lemma != "quote"
+        if sourceless:
+            content = _passive_content(v) or content
+            sourceless = content is not None
         kind = "indirect"
         if content is not None:
             content = _trim(doc, *_para_clip(text, content, v.idx), keep_marks=True)
@@ -717,7 +823,7 @@ def _verb_rels(doc: Doc, in_quote: list[bool]) -> list[_Rel]:
             kind = "direct" if content is not None else kind
         if subj is None and content is None:
             continue
-        if belief and (content is None or subj is None):
+        if belief and (content is None or (subj is None and not sourceless)):
             continue
         if subj is not None and subj.lower_ in FIRST_SECOND:
             continue  # the writer ("experts I spoke to") or a quoted speaker's own voice
@@ -726,7 +832,7 @@ def _verb_rels(doc: Doc, in_quote: list[bool]) -> list[_Rel]:
             sp_toks = _np_tokens(subj) if left_fallback else _speaker_tokens(subj)
             sp = _trim(doc, *_para_clip(text, _tok_span(sp_toks), subj.idx), keep_marks=True)
         rels.append(_Rel(_cue_span(v), "belief" if belief and not speech else "speech", subj, sp, content,
-                         verb=v, inverted=inverted, kind=kind))
+                         verb=v, inverted=inverted, kind=kind, sourceless=sourceless and content is not None))
     return rels
 
 
@@ -926,6 +1032,8 @@ def _link_quotes(doc: Doc, rels: list[_Rel], quoted: list[Quoted], in_quote: lis
     done: list[tuple[Quoted, _Rel]] = []
     for q in quoted:
         qs = (q.start, q.end)
+        if any(q in r.quotes for r in rels):
+            continue  # already framed by its layout (see _line_rels)
         if _title_case(text[q.start : q.end]):
             continue  # 'All Bets Are Off', "Keepin' It Real": a title or a name, not speech
         # 1. inside (or covering) a relation's content: the smallest content wins
@@ -1065,6 +1173,77 @@ def _colon_rel(doc: Doc, q: Quoted) -> _Rel | None:
     return _Rel((i, i + 1), "colon", e.root, (e.start_char, e.end_char), (q.start, q.end), kind="direct", quotes=[q])
 
 
+# Line leads that label the text rather than credit a speaker ("Correction: ...").
+_EDITORIAL_LABELS = frozenset({
+    "correction", "clarification", "update", "note", "editor's note", "editor’s note", "source", "sources",
+    "related", "photo", "video", "watch", "read more", "advertisement", "disclosure"})
+
+
+def _line_rels(doc: Doc, quoted: list[Quoted], in_quote: list[bool]) -> list[_Rel]:
+    """Attributions made by layout rather than a verb (cue label "colon" / "dash"):
+
+    - a headline "Name: what they said" ("Pence: Gennifer Flowers won't be at debate"): the lead
+      is a person/organisation name (a named entity or Title Case proper nouns) or a poll;
+    - an epigraph-style credit after a quotation ending its line ('"..." ― Sonya Herridge').
+    """
+    text = _text(doc)
+    rels: list[_Rel] = []
+    for p0, p1 in _paragraphs(text):
+        m = re.match(r"([^:\n]{2,40}?)\s*:\s+(\S)", text[p0:p1])
+        if m is not None and m.group(2) not in "\"“‘'":
+            colon = p0 + m.end(1)
+            while text[colon] != ":":
+                colon += 1
+            lead = doc.char_span(p0, p0 + m.end(1), alignment_mode="contract")
+            content = _trim(doc, p0 + m.start(2), p1, keep_marks=True)
+            words = len(re.findall(r"\w+", text[content[0] : content[1]])) if content else 0
+            if lead is not None and content is not None and 1 <= len(lead) <= 4 and words >= 3 \
+                    and not any(in_quote[t.i] for t in lead):
+                ent = any(e.start_char <= lead.start_char and e.end_char >= lead.end_char
+                          and e.label_ in ("PERSON", "ORG") for e in doc.ents)
+                names = len(lead) <= 2 and all(t.pos_ == "PROPN" and t.text[:1].isupper() and not t.text.isupper()
+                                               for t in lead)
+                poll = len(lead) == 1 and lead[0].lemma_.lower() in EVIDENCE_NOUNS
+                if (ent or names or poll) and lead.text.lower() not in _EDITORIAL_LABELS:
+                    rels.append(_Rel((colon, colon + 1), "colon", lead.root, (lead.start_char, lead.end_char),
+                                     content, kind="indirect"))
+    for q in quoted:
+        if not q.closed:
+            continue
+        line_end = text.find("\n", q.end)
+        line_end = len(text) if line_end < 0 else line_end
+        m = re.match(r"\s*(―|—|–|--|-)\s*([^\n]{2,80})$", text[q.end : line_end])
+        if m is None:
+            continue
+        name = doc.char_span(q.end + m.start(2), line_end, alignment_mode="contract")
+        if name is None or not name[0].text[:1].isupper():
+            continue
+        toks = [t for t in name]
+        cut = next((k for k, t in enumerate(toks) if t.text == ","), len(toks))
+        toks = toks[:cut]
+        if not toks or len(toks) > 6 or not any(t.ent_type_ in ("PERSON", "ORG") or t.pos_ == "PROPN" for t in toks):
+            continue
+        d0 = q.end + m.start(1)
+        sp = _trim(doc, toks[0].idx, toks[-1].idx + len(toks[-1]))
+        if sp is None:
+            continue
+        root = max(toks, key=lambda t: (t.ent_type_ == "PERSON", t.i))
+        rels.append(_Rel((d0, d0 + len(m.group(1))), "dash", root, sp, (q.start, q.end), kind="direct",
+                         quotes=[q]))
+    for q in quoted:  # a transcript inside a quotation: '"PENCE: Well, look, ...'
+        a, b = q.inner
+        m = re.match(r"([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s+", text[a:b])
+        if m is None or len(m.group(1)) < 3:
+            continue
+        content = _trim(doc, a + m.end(), q.end, keep_marks=True)
+        lead = doc.char_span(a, a + m.end(1), alignment_mode="contract")
+        if content is None or lead is None:
+            continue
+        rels.append(_Rel((a + m.end(1), a + m.end(1) + 1), "colon", lead.root, (a, a + m.end(1)), content,
+                         kind="direct", quotes=[q]))
+    return rels
+
+
 def extract_quotes(
     doc: Doc, mentions: list[Mention] | None = None, entities: list[Entity] | None = None
 ) -> tuple[list[Quote], list[Attribution]]:
@@ -1094,6 +1273,7 @@ def _extract(
             if t.idx >= a and t.idx < b:
                 in_quote[t.i] = True
     rels = _verb_rels(doc, in_quote) + _noun_rels(doc, in_quote) + _according(doc, in_quote)
+    rels += _line_rels(doc, quoted, in_quote)
     rels.sort(key=lambda r: r.cue[0])
     rels += _link_quotes(doc, rels, quoted, in_quote)
     resolver = _Resolver(doc, ments, names, _role_words(ments, entities), quoted)
@@ -1101,7 +1281,8 @@ def _extract(
     quotes: list[Quote] = []
     attributions: list[Attribution] = []
     # a relation needs content, and a speaker unless it carries a quotation
-    rels = [r for r in rels if r.content is not None and (r.speaker is not None or r.quotes)]
+    rels = [r for r in rels if r.content is not None and (r.speaker is not None or r.quotes or r.sourceless)]
+    rels = _drop_nested(rels, NESTED_LABELS)
     rels = [part for r in rels for part in _split_around_frame(doc, r)]
     rels.sort(key=lambda r: (r.content[0], r.content[1]))  # type: ignore[index]
     # resolve in reading order of the speakers so earlier speakers feed the salience list
@@ -1132,6 +1313,15 @@ def _extract(
     attributions += _citing_attributions(doc, resolver, rels, in_quote)
     attributions.sort(key=lambda a: (a.statement.start, a.source.start))
     return quotes, attributions
+
+
+def _drop_nested(rels: list[_Rel], labels: frozenset[str]) -> list[_Rel]:
+    """Drop a stance/intention relation whose cue sits inside another relation's content: in
+    "Trump said Clinton wants to raise taxes" the attribution is Trump's; PolNeAR (and a reader)
+    credits each stretch of text to one source."""
+    spans = [(r.content, r.cue) for r in rels if r.content is not None and r.label not in labels]
+    return [r for r in rels if r.label not in labels or r.cue is None or not any(
+        c[0] <= r.cue[0] and r.cue[1] <= c[1] and cue != r.cue for c, cue in spans)]
 
 
 def _split_around_frame(doc: Doc, r: _Rel) -> list[_Rel]:
