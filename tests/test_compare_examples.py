@@ -176,3 +176,20 @@ def test_compare_examples_labels(example) -> None:  # type: ignore[no-untyped-de
             labels = [lab["label"].lower() for lab in outlets[outlet]["actors"][actor]["labels"]]
             hits += any(label.lower() in x or x in label.lower() for x in labels)
     assert total >= 6 and hits >= total - 1  # measured: all 8
+
+
+def test_compare_examples_timeline_rows_merging_conflict_sides_are_disputed(example) -> None:  # type: ignore[no-untyped-def]
+    """The 11 March row merges the planted date (Tuesday vs Monday night) and death-toll sides:
+    it links both conflicts and is labelled with a passage that takes no side."""
+    from newsprism.compare.common import disputed_passages, passage_key
+
+    _, _, comparison = example
+    kinds = {c["id"]: c["kind"] for c in comparison["conflicts"]}
+    disputed = disputed_passages(comparison["conflicts"])
+    rows = [e for e in comparison["timeline"] if e["date"] == "2025-03-11" and e["disputed"]]
+    assert rows
+    assert {kinds[c] for e in rows for c in e["disputed"]} >= {"date", "number"}
+    for e in comparison["timeline"]:
+        if any(passage_key(p) not in disputed for p in e["passages"]):
+            assert passage_key(e["label"]) not in disputed, e["label"]["text"]
+    assert all(passage_key(e["label"]) not in disputed for e in rows)

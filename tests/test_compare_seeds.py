@@ -157,6 +157,18 @@ def test_compare_seeds_briefing_is_verbatim_cited_and_neutral(seeds) -> None:  #
     assert sum(1 for i in summary if i["independent_outlets"] >= 2) >= 3
 
 
+def test_compare_seeds_briefing_covers_every_corroborated_core_fact(seeds) -> None:  # type: ignore[no-untyped-def]
+    """Regression: past the minimum of five lines the briefing stopped at the first single-source
+    candidate, so a corroborated fact ranked below it ("first visit since 2000", penalised for
+    opening with "This") never made the briefing."""
+    _, comparison, _ = seeds
+    texts = [i["text"] for i in comparison["briefing"]["summary"]]
+    assert any("June 18" in t for t in texts)
+    assert any("2000" in t for t in texts), texts
+    assert any("weapons" in t or "munitions" in t for t in texts), texts
+    assert all(i["independent_outlets"] >= 2 for i in comparison["briefing"]["summary"][5:])
+
+
 def test_compare_seeds_renders_charts_and_partials(seeds) -> None:  # type: ignore[no-untyped-def]
     from newsprism.report.build import _env
     from newsprism.report.charts import render_charts
@@ -173,3 +185,85 @@ def test_compare_seeds_renders_charts_and_partials(seeds) -> None:  # type: igno
     assert "Vladivostok" in html and "<svg" in html and "Briefing" in html
     assert "### Briefing" in md and "Vladivostok" in md
     assert "&lt;svg" not in html  # charts are inserted as markup, text is escaped
+
+
+def test_compare_seeds_old_photo_caption_does_not_corroborate_the_2024_arrival(seeds) -> None:  # type: ignore[no-untyped-def]
+    """Seed 003's caption of the April 2019 Vladivostok summit is another event than the airport
+    welcome in Pyongyang on 19 June 2024 (seed 002): they must not be one fact."""
+    _, comparison, _ = seeds
+    old = [f for f in comparison["facts"] if any("April 25, 2019" in p["text"] for p in f["passages"])]
+    assert old
+    for f in old:
+        assert not any("at the airport" in p["text"] or "Pyongyang" in p["text"] for p in f["passages"]), f["text"]
+        assert f["independent_outlets"] == 1
+    for item in comparison["briefing"]["summary"]:
+        assert not any("2019" in p["text"] for p in item["citations"]), item["text"]
+    # the June 2024 visit keeps its corroboration, without the old caption
+    visit = [f for f in comparison["facts"] if f["independent_outlets"] >= 3 and any(d.startswith("2024-06-18") for d in f["dates"])]
+    assert visit and not any(d.startswith("2019") for d in visit[0]["dates"])
+    assert comparison["method"]["pairs_kept_apart"] > 0
+
+
+def _quote_open_at(text: str, pos: int) -> bool:
+    from newsprism.compare.statements import _quote_open
+
+    line_start = text.rfind("\n", 0, pos) + 1
+    depth, straight = _quote_open(text, line_start, pos)
+    return bool(depth or straight)
+
+
+def test_compare_seeds_statements_never_start_or_end_inside_a_quotation(seeds) -> None:  # type: ignore[no-untyped-def]
+    arts, comparison, _ = seeds
+    by_id = {a.id: a for a in arts}
+    passages = [p for f in comparison["facts"] for p in f["passages"] if p["field"] == "text"]
+    assert len(passages) > 50
+    for p in passages:
+        text = by_id[p["article"]].text
+        assert not _quote_open_at(text, p["start"]), p["text"]
+        assert not _quote_open_at(text, p["end"]), p["text"]
+    texts = [p["text"] for p in passages] + [e["label"]["text"] for e in comparison["timeline"]]
+    assert not [t for t in texts if t.startswith('Putin last visited North Korea in 2000,"')]
+    assert any(t.startswith('"Putin\'s visit to North Korea') and t.endswith('the article says.') for t in texts)
+
+
+def test_compare_seeds_quotes_by_speaker_list_only_what_people_said(seeds) -> None:  # type: ignore[no-untyped-def]
+    _, comparison, _ = seeds
+    groups = comparison["quotes"]
+    assert groups
+    for g in groups:
+        assert g["speaker"] and g["speaker"] != "unresolved"
+        for q in g["quotes"]:
+            assert q["cue_label"] not in ("stance", "intention"), q
+    said = [q["passage"]["text"] for g in groups for q in g["quotes"]]
+    assert "alliances" not in said  # "Putin seeks alliances" is a stance, not a quote
+    assert not [t for t in said if t.startswith("to secure a long-term supply")]  # "Moscow is seeking to ..."
+    assert any(t.startswith("We greatly appreciate") for t in said)
+    # the agentless passive "He is believed to be ..." is listed apart, with no speaker
+    nobody = comparison["quotes_without_speaker"]
+    assert any(q["cue"] and q["cue"]["text"] == "is believed" for q in nobody)
+    # voices quoted (framing): the same rule
+    for o in comparison["framing"]["outlets"]:
+        for v in o["voices"]:
+            assert v["speaker"] != "unresolved"
+            assert not any(p["text"] in ("alliances",) or p["text"].startswith("to secure a long-term") for p in v["passages"])
+
+
+def test_compare_seeds_timeline_marks_rows_merging_a_conflict_as_disputed(seeds) -> None:  # type: ignore[no-untyped-def]
+    from newsprism.compare.common import disputed_passages, passage_key
+    from newsprism.report.build import _env
+
+    _, comparison, _ = seeds
+    place = next(c for c in comparison["conflicts"] if c["kind"] == "place")
+    disputed = disputed_passages(comparison["conflicts"])
+    rows = [e for e in comparison["timeline"] if any("visited Vladivostok in September 2023" in p["text"] for p in e["passages"])]
+    assert rows
+    for e in rows:
+        assert e["disputed"] == [place["id"]]  # the name-spelling conflict C2 is not about this event
+    for e in comparison["timeline"]:
+        keys = [passage_key(p) for p in e["passages"]]
+        assert e["disputed"] == sorted({c for k in keys for c in disputed.get(k, [])}, key=lambda x: int(x[1:]))
+        if any(k not in disputed for k in keys):
+            assert passage_key(e["label"]) not in disputed, e["label"]["text"]
+    md = _env().from_string('{% include "_story.md.j2" %}').render(s={"id": "seeds", "comparison": comparison})
+    row = next(line for line in md.splitlines() if line.startswith(f"| {rows[0]['date']} |"))
+    assert f"(disputed: [{place['id']}](#cmp-seeds-{place['id']}))" in row

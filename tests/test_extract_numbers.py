@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.extract.numbers import extract_numbers, words_to_number
+from newsprism.extract.numbers import extract_numbers, figure_text, figure_value, words_to_number
 from newsprism.model import Attribution, NumberClaim, Span
 
 
@@ -54,6 +54,31 @@ def test_numbers_seed001_source_from_given_attribution(seeds_dir: Path, nlp) -> 
 def test_numbers_seed001_hundreds_of_thousands(seeds_dir: Path, nlp) -> None:  # type: ignore[no-untyped-def]
     c = claim(extract_numbers(nlp(seed_body(seeds_dir, "001"))), "hundreds of thousands")
     assert (c.value, c.approx, c.unit) == (100_000, "hundreds of", "Russians")
+
+
+def test_numbers_vague_amount_renders_its_words_with_the_bound(seeds_dir: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    """The stored value of a vague plural is a lower bound: views print the words, never "hundreds of 100,000"."""
+    c = claim(extract_numbers(nlp(seed_body(seeds_dir, "001"))), "hundreds of thousands")
+    assert figure_text(c.value, c.approx, c.unit, c.span.text) == "hundreds of thousands (≥100,000) Russians"
+    assert figure_value(c.value, c.approx, c.span.text) == "≥100,000"
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("Dozens of people were hurt.", "Dozens (≥12) people"),
+        ("Tens of thousands of people marched.", "Tens of thousands (≥10,000) people"),
+        ("Several hundred people were killed.", "several hundred (≥100) people"),
+        ("A few thousand troops arrived.", "a few thousand (≥1,000) troops"),
+        ("Some 10 to 15 people died.", "some 10 to 15 people"),  # a range as written, not "some 10"
+        ("South Korea said about 7,400 containers of ammunition were sent.", "about 7,400 containers of ammunition"),
+        ("It may contain around 5 million artillery shells.", "around 5,000,000 artillery shells"),
+        ("Prices rose 2.5% in May.", "2.5%"),
+    ],
+)
+def test_numbers_figure_text_reads_as_the_claim(text: str, shown: str, nlp) -> None:  # type: ignore[no-untyped-def]
+    (c,) = extract_numbers(nlp(text))
+    assert figure_text(c.value, c.approx, c.unit, c.span.text) == shown
 
 
 def test_numbers_seed002_containers_of_ammunition(seeds_dir: Path, nlp) -> None:  # type: ignore[no-untyped-def]

@@ -80,6 +80,82 @@ def test_times_seed001_range_and_seed000_eve(seeds_dir: Path, nlp) -> None:  # t
     assert found["March 19"][0].value == "2024-03-19"
 
 
+JUNE_2024 = dt.date(2024, 6, 1)  # a month-precision anchor ("date 2024-06" stamp): its first day
+
+
+def test_times_month_anchor_resolves_seed000_month_days(seeds_dir: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    """Seed 000 is dated 2024-06 only: "June 18", "June 16", "March 19" need only the year."""
+    text = seed_body(seeds_dir, "000")
+    found = by_text(extract_times(text, JUNE_2024, nlp(text), precision="month"))
+    assert {(t.value, t.precision, t.anchor) for t in found["June 18"]} == {("2024-06-18", "day", "2024-06")}
+    assert found["June 16"][0].value == "2024-06-16"
+    assert found["March 19"][0].value == "2024-03-19"  # past clause: the March before June
+    assert (found["on the eve of"][0].value, found["on the eve of"][0].anchor) == (None, "2024-06")
+    assert found["2000"][0].anchor is None  # absolute expressions carry no anchor
+
+
+def test_times_month_anchor_range_matches_the_day_anchor_path(seeds_dir: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    """Seed 001's future-tense "June 18-19" gives the interval a day anchor gives it."""
+    text = seed_body(seeds_dir, "001")
+    doc = nlp(text)
+    (by_month,) = by_text(extract_times(text, JUNE_2024, doc, precision="month"))["June 18-19"]
+    (by_day,) = by_text(extract_times(text, JUNE_17, doc))["June 18-19"]
+    assert (by_month.value, by_month.precision) == (by_day.value, by_day.precision) == ("2024-06-18/2024-06-19", "interval")
+    assert by_month.anchor == "2024-06"
+
+
+def test_times_month_anchor_leaves_day_dependent_expressions_unresolved(seeds_dir: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    text = seed_body(seeds_dir, "003")
+    found = by_text(extract_times(text, JUNE_2024, nlp(text), precision="month"))
+    for expr in ("tomorrow", "last week", "nine months after"):
+        assert {t.value for t in found[expr]} == {None}, expr
+    assert found["March"][0].value == "2024-03"  # bare month in a past clause: needs only the year
+    assert {t.value for t in found["last month"]} == {"2024-05"}  # needs only the month
+    assert found["24 years ago"][0].value == "2000"
+    text = seed_body(seeds_dir, "004")
+    found = by_text(extract_times(text, JUNE_2024, nlp(text), precision="month"))
+    assert found["Monday"][0].value is None and found["later on Tuesday"][0].value is None
+    assert found["March"][0].value == "2024-03"
+
+
+@pytest.mark.parametrize(
+    "text, expr, value",
+    [
+        ("Putin will visit North Korea on June 18.", "June 18", "2024-06-18"),  # the anchor's month, any tense
+        ("Putin visited North Korea on June 18.", "June 18", "2024-06-18"),
+        ("The vote will be held on March 19.", "March 19", "2025-03-19"),  # future: the next March 19
+        ("Talks will resume in March.", "March", "2025-03"),
+        ("The ship docked on August 2.", "August 2", "2024-08-02"),  # nearest month, as with a day anchor
+        ("The deal was signed on December 5.", "December 5", "2023-12-05"),  # six months either way: past decides
+        ("The deal is on December 5.", "December 5", None),  # six months either way: the month cannot tell
+        ("The treaty dates from March last year.", "March last year", "2023-03"),
+        ("Prices rose last year.", "last year", "2023"),
+        ("He said so yesterday.", "yesterday", None),
+        ("They will meet in two weeks.", "in two weeks", None),
+    ],
+)
+def test_times_month_anchor_picks_the_year(text: str, expr: str, value: str | None, nlp) -> None:  # type: ignore[no-untyped-def]
+    (t,) = by_text(extract_times(text, JUNE_2024, nlp(text), precision="month"))[expr]
+    assert (t.value, t.anchor) == (value, "2024-06")
+
+
+def test_times_year_anchor_resolves_only_year_level_expressions(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "On June 18 he arrived. In March the UN voted. Prices rose last year. Last month talks failed. He left yesterday."
+    found = by_text(extract_times(text, dt.date(2024, 1, 1), nlp(text), precision="year"))
+    assert (found["June 18"][0].value, found["June 18"][0].anchor) == ("2024-06-18", "2024")
+    assert found["March"][0].value == "2024-03"
+    assert found["last year"][0].value == "2023"
+    assert found["Last month"][0].value is None and found["yesterday"][0].value is None
+
+
+def test_times_resolve_time_with_a_month_anchor() -> None:
+    assert resolve_time("June 18-19", JUNE_2024, "future", "month") == ("2024-06-18/2024-06-19", "interval")
+    assert resolve_time("June 18", dt.date(2024, 6, 25), "future", "month") == ("2024-06-18", "day")  # any day of June
+    assert resolve_time("June 18", dt.date(2024, 6, 25), "future") == ("2025-06-18", "day")  # a day anchor knows better
+    assert resolve_time("in March", JUNE_2024, "future", "month") == ("2025-03", "month")
+    assert resolve_time("tomorrow", JUNE_2024, None, "month") == (None, "unknown")
+
+
 def test_times_spans_index_the_text(seeds_dir: Path, nlp) -> None:  # type: ignore[no-untyped-def]
     for prefix in ("000", "001", "002", "003", "004"):
         text = seed_body(seeds_dir, prefix)

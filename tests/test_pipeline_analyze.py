@@ -69,6 +69,32 @@ def test_analyze_seeds_relative_times_reresolved(seeds_report: dict) -> None:
     assert tomorrow and all(t["value"] == "2024-06-18" and t["anchor"] == "2024-06-17" for t in tomorrow)
 
 
+def test_analyze_seeds_month_dated_articles_resolve_month_days(seeds_report: dict) -> None:
+    """000 is stamped 2024-06 and 001 gets 2024-06 from its story: month-days need only the year."""
+    arts = _by_file(seeds_report)
+    a000, a001 = arts[SEED["000"]], arts[SEED["001"]]
+    assert (a000["published"]["value"], a000["published"]["precision"]) == ("2024-06", "month")
+    t000 = {(t["span"]["text"], t["value"], t["anchor"]) for t in a000["times"] if t["kind"] == "relative"}
+    assert {("June 18", "2024-06-18", "2024-06"), ("June 16", "2024-06-16", "2024-06"),
+            ("March 19", "2024-03-19", "2024-06"), ("on the eve of", None, "2024-06")} == t000
+    (r,) = [t for t in a001["times"] if t["span"]["text"] == "June 18-19"]
+    assert (r["value"], r["precision"], r["anchor"]) == ("2024-06-18/2024-06-19", "interval", "2024-06")
+
+
+def test_analyze_seeds_story_evidence_listed_once(seeds_report: dict) -> None:
+    """003's two "tomorrow"s align with the same passage of 002: one evidence item, counted."""
+    evidence = _by_file(seeds_report)[SEED["003"]]["published"]["evidence"]
+    story = [(e["value"], e["note"].split(" in this article")[0], e["note"].split(": ", 1)[1]) for e in evidence if e["source"] == "story"]
+    assert len(story) == len(set(story)) >= 1
+    assert any(n == "“tomorrow” (2 mentions)" for _, n, _ in story)
+
+
+def test_analyze_seeds_vague_figure_displayed_with_its_words(seeds_report: dict) -> None:
+    (n,) = [n for n in _by_file(seeds_report)[SEED["001"]]["numbers"] if n["span"]["text"] == "hundreds of thousands"]
+    assert (n["value"], n["approx"]) == (100_000, "hundreds of")  # stored: the lower bound
+    assert n["display"] == "hundreds of thousands (≥100,000) Russians"
+
+
 def test_analyze_seeds_every_story_passage_is_verbatim(seeds_report: dict) -> None:
     arts = {a["id"]: a for a in seeds_report["articles"]}
     comparison = seeds_report["stories"][0]["comparison"]

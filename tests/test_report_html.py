@@ -179,6 +179,19 @@ def test_report_html_captions_cited_as_captions(report) -> None:  # type: ignore
     assert "photo caption" in html and re.search(r"\[[^\]]+, photo caption \d+\]\(#a-", md)
 
 
+VAGUE_AS_NUMBER = re.compile(r"\b(?:dozens|scores|hundreds|thousands|millions|billions|tens) of [\d,.]+\b", re.I)
+
+
+def test_report_vague_figures_read_as_written(report) -> None:  # type: ignore[no-untyped-def]
+    """A vague amount's stored lower bound never replaces its words ("hundreds of 100,000 Russians")."""
+    html, md, _, which = report
+    assert not VAGUE_AS_NUMBER.search(md) and not VAGUE_AS_NUMBER.search(html)
+    if which == "seeds":
+        assert "  - hundreds of thousands → hundreds of thousands (≥100,000) Russians" in md
+        assert "<td>hundreds of thousands</td><td>≥100,000</td>" in html
+        assert 'title="hundreds of thousands (≥100,000) Russians"' in html
+
+
 def test_report_charts_escape_and_handle_edge_cases() -> None:
     nasty = {"date": "2024-06-18", "start": "2024-06-18", "independent_outlets": 1, "outlets": ["<b>O&P</b>"],
              "label": {"text": "A <script>x</script> & “quoted” " + "long " * 60, "outlet": "<b>O&P</b>", "field": "caption"}}
@@ -191,3 +204,20 @@ def test_report_charts_escape_and_handle_edge_cases() -> None:
     assert "NaN" not in bars and "…" in bars
     page = _parse(bars)
     assert not page.errors
+
+
+def test_report_quotes_and_disputed_timeline_rows_render(report) -> None:  # type: ignore[no-untyped-def]
+    """Quotes by speaker hold only what people said; speech with no speaker is listed apart; a
+    timeline row that merges a side of a conflict links the conflict, in both views."""
+    html, md, page, which = report
+    quotes_md = md[md.index("### Quotes by speaker"): md.index("### Timeline")]
+    assert "**unresolved**" not in quotes_md
+    timeline_md = md[md.index("### Timeline"): md.index("### How each outlet")]
+    timeline_html = html[html.index("-timeline\">Timeline</h4>"): html.index("-framing\">How each outlet")]
+    if which == "seeds":
+        assert "### Reported speech with no named speaker" in quotes_md and "“is believed”" in quotes_md
+        assert "-unattributed" in html and "Reported speech with no named speaker (1)" in html
+        assert "(indirect) “alliances”" not in quotes_md
+    assert re.search(r" \(disputed: \[C\d+\]\(#cmp-[^)]+-C\d+\)", timeline_md)
+    badge = re.search(r'<a class="badge warn" href="#(cmp-[^"]+-C\d+)">disputed \(C\d+\)</a>', timeline_html)
+    assert badge and badge.group(1) in page.ids

@@ -193,7 +193,7 @@ class TimeExpr(Record):
     value: str | None  # ISO date / month / year, or "start/end" interval; None if unresolved
     precision: Literal["day", "month", "year", "interval", "unknown"] = "day"
     kind: Literal["absolute", "relative"] = "absolute"
-    anchor: str | None = None  # ISO date the relative expression was resolved against
+    anchor: str | None = None  # ISO day (or "YYYY-MM"/"YYYY" when only that is known) it was resolved against
 
 
 @dataclass

@@ -19,8 +19,7 @@ from typing import Any
 
 import numpy as np
 
-
-from newsprism.compare.common import direct_quote_spans, passage
+from newsprism.compare.common import direct_quote_spans, disputed_passages, has_speaker, is_said, passage
 from newsprism.compare.lexicon import Lexicon, in_any
 from newsprism.compare.similarity import tfidf
 from newsprism.compare.statements import Statement
@@ -61,11 +60,7 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
     Passages on either side of a conflict never enter the summary: a disputed claim is shown
     in the conflicts section, side by side, not stated as the story.
     """
-    disputed: dict[tuple[str, str, int, int], list[str]] = {}
-    for c in conflicts:
-        for side in c["sides"]:
-            for p in side.get("passages", []) + [f["passage"] for f in side.get("figures", [])]:
-                disputed.setdefault((p["article"], p["field"], p.get("index", 0), p["start"]), []).append(c["id"])
+    disputed = disputed_passages(conflicts)
     words = tfidf([s.lemmas for s in statements])  # redundancy, same-article pairs included
     max_outlets = max((f["independent_outlets"] for f in facts), default=1)
     cands: list[tuple[float, Statement, dict[str, Any]]] = []
@@ -75,7 +70,7 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
             ok, penalty = _sentence_ok(st, lexicon)
             if not ok:
                 continue
-            if (st.article.id, st.field, st.index, st.start) in disputed:
+            if (st.article.id, st.field, st.index, st.start, st.end) in disputed:
                 penalty += 0.3  # still citable (it may be the lede), but undisputed lines go first
             if st.start > st.sent_start + 2 or st.end < st.sent_end - 2:
                 penalty += 0.3  # the sentence carries more than this fact's clause
@@ -94,6 +89,8 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
         for rel, st, f in cands:
             if f["id"] in used_facts or (st.article.id, st.sent_start) in used_sentences:
                 continue
+            if len(chosen) >= MIN_SENTENCES and f["independent_outlets"] < 2:
+                continue  # past the minimum, only corroborated facts earn a line
             red = max(float(red_m[pos[st.idx], pos[c.idx]]) for c, _ in chosen) if chosen else 0.0
             score = LAMBDA * rel - (1 - LAMBDA) * red
             if score > best_score:
@@ -101,8 +98,6 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
         if best is None:
             break
         st, f = best
-        if len(chosen) >= MIN_SENTENCES and f["independent_outlets"] < 2:
-            break  # past the minimum, only corroborated facts earn a line
         chosen.append(best)
         used_facts.add(f["id"])
         used_sentences.add((st.article.id, st.sent_start))
@@ -115,7 +110,7 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
             "outlets": f["outlets"],
             "independent_outlets": f["independent_outlets"],
             "single_source": f["single_source"],
-            "disputed": sorted(set(disputed.get((st.article.id, st.field, st.index, st.start), []))),
+            "disputed": sorted(set(disputed.get((st.article.id, st.field, st.index, st.start, st.end), []))),
             "citations": _one_per_outlet(f["passages"], st),
         })
     key = [f["id"] for f in facts if f["independent_outlets"] >= 2]
@@ -141,24 +136,42 @@ def _informative(f: dict[str, Any], statements: Sequence[Statement]) -> bool:
     return any((s.entities or s.numbers or s.dates) and not s.in_quote and s.field == "text" for s in sts)
 
 
+def _quote_item(a: Article, q: Any, o: str) -> dict[str, Any]:
+    return {
+        "kind": q.kind, "outlet": o, "passage": passage(a, q.content.start, q.content.end, o),
+        "cue": passage(a, q.cue.start, q.cue.end, o) if q.cue else None,
+        "cue_label": q.cue.label if q.cue else "",
+        "speaker_passage": passage(a, q.speaker.start, q.speaker.end, o) if q.speaker else None,
+        "resolution": q.resolution,
+    }
+
+
 def quotes_by_speaker(articles: Sequence[Article], outlet_of: dict[str, str]) -> list[dict[str, Any]]:
-    """Every extracted quote grouped by (canonical) speaker, most quoted first."""
+    """What people said, grouped by (canonical) speaker, most quoted first.
+
+    Only speech: quotes the extractor found through a stance or intention cue ("Putin seeks
+    alliances", "Moscow is seeking to secure ...") say what someone wants or does, not what they
+    said, and are left out; so are quotes with no speaker at all (agentless passives, cue-less
+    quotations), which :func:`quotes_without_speaker` lists.
+    """
     groups: dict[str, dict[str, Any]] = {}
     for a in articles:
         for q in a.quotes:
-            name = q.speaker_name or (q.speaker.text if q.speaker else "") or "unresolved"
+            if not is_said(q) or not has_speaker(q):
+                continue
+            name = q.speaker_name or q.speaker.text
             key = q.speaker_id or name.lower()
             g = groups.setdefault(key, {"speaker": name, "speaker_id": q.speaker_id, "outlets": [], "quotes": []})
             o = outlet_of[a.id]
             if o not in g["outlets"]:
                 g["outlets"].append(o)
-            g["quotes"].append({
-                "kind": q.kind, "outlet": o, "passage": passage(a, q.content.start, q.content.end, o),
-                "cue": passage(a, q.cue.start, q.cue.end, o) if q.cue else None,
-                "speaker_passage": passage(a, q.speaker.start, q.speaker.end, o) if q.speaker else None,
-                "resolution": q.resolution,
-            })
-    return sorted(groups.values(), key=lambda g: (g["speaker"] == "unresolved", -len(g["outlets"]), -len(g["quotes"])))
+            g["quotes"].append(_quote_item(a, q, o))
+    return sorted(groups.values(), key=lambda g: (-len(g["outlets"]), -len(g["quotes"])))
+
+
+def quotes_without_speaker(articles: Sequence[Article], outlet_of: dict[str, str]) -> list[dict[str, Any]]:
+    """Reported speech with no speaker: "he is believed to be ...", a quotation no cue governs."""
+    return [_quote_item(a, q, outlet_of[a.id]) for a in articles for q in a.quotes if is_said(q) and not has_speaker(q)]
 
 
 def numbers_table(statements: Sequence[Statement], fact_of: dict[int, str]) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ can always show (and a test can always check) the verbatim words an item came fr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,22 @@ def direct_quote_spans(a: Article) -> list[tuple[int, int]]:
     return quoted_spans(a.text, extra)
 
 
+# Cue labels of the quote extractor that mark a stance or an intention ("Putin seeks alliances",
+# "Moscow is seeking to secure ...") rather than something a person said or wrote.
+NON_SPEECH_CUES = frozenset({"stance", "intention"})
+
+
+def is_said(q: Any) -> bool:
+    """A quote of what someone said, wrote or believes, not a stance/intention cue."""
+    return not (q.cue is not None and q.cue.label in NON_SPEECH_CUES)
+
+
+def has_speaker(q: Any) -> bool:
+    """The quote names who said it (even unresolved: "the city's mayor", "he"); agentless
+    passives ("it was reported that ...", "he is believed to ...") and cue-less quotations do not."""
+    return bool(q.speaker_name or (q.speaker is not None and q.speaker.text.strip()))
+
+
 ATTRIBUTION_CUE = re.compile(
     r"\b(according to|citing|cited|quoted|quoting|said|says|say|saying|told|tells|reported|reports|"
     r"reportedly|stated|states|announced|claimed|claims|alleged|added|noted|estimated|believes?|"
@@ -108,6 +124,30 @@ ATTRIBUTION_CUE = re.compile(
 
 def overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
     return a0 < b1 and b0 < a1
+
+
+PassageKey = tuple[str, str, int, int, int]
+
+
+def passage_key(p: dict[str, Any]) -> PassageKey:
+    """(article, field, caption index, start, end): identifies one passage across the comparison."""
+    return (p["article"], p["field"], p.get("index", 0), p["start"], p["end"])
+
+
+def disputed_passages(conflicts: Sequence[dict[str, Any]]) -> dict[PassageKey, list[str]]:
+    """Key of every statement passage on a side of a conflict -> the conflict ids.
+
+    Name-spelling sides cite the name alone, so a statement is not disputed for containing
+    one spelling of a name.
+    """
+    out: dict[PassageKey, list[str]] = {}
+    for c in conflicts:
+        for side in c["sides"]:
+            for p in side.get("passages", []) + [f["passage"] for f in side.get("figures", [])]:
+                ids = out.setdefault(passage_key(p), [])
+                if c["id"] not in ids:
+                    ids.append(c["id"])
+    return out
 
 
 def iter_passages(obj: Any) -> Iterable[dict[str, Any]]:

@@ -21,6 +21,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from newsprism.compare.common import passage
+from newsprism.compare.events import place_pair, places_compatible, specific_places, trusted_time
 from newsprism.compare.similarity import PENALTY_DATES
 from newsprism.compare.statements import FieldDoc, Place, Statement
 from newsprism.model import NumberClaim
@@ -326,10 +327,7 @@ class ConflictFinder:
     # -- dates ----------------------------------------------------------------------------
     @staticmethod
     def _trusted(st: Statement, t: Any) -> bool:
-        if t.kind == "absolute":
-            return True
-        p = st.article.published
-        return bool(t.anchor and p.value and p.precision == "day" and t.anchor[:10] == p.value[:10] and p.confidence >= 0.5)
+        return trusted_time(st, t)
 
     def dates(self, pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
         edges = []
@@ -401,20 +399,11 @@ class ConflictFinder:
     # -- places ---------------------------------------------------------------------------
     @staticmethod
     def _specific(st: Statement) -> list[Place]:
-        return [p for p in st.places if p.kind in ("city", "facility")]
+        return specific_places(st)
 
     @staticmethod
     def _compatible(p: Place, q: Place) -> bool:
-        if p.key == q.key:
-            return True
-        pt, qt = p.text.lower(), q.text.lower()
-        if pt in qt or qt in pt:
-            return True
-        if p.kind == q.kind == "facility":
-            # an unnamed "a spaceport" can be any named one of its class
-            pc, qc = p.key.split(":")[1], q.key.split(":")[1]
-            return pc == qc and (not p.named or not q.named)
-        return False
+        return places_compatible(p, q)
 
     def _same_event(self, i: int, j: int) -> float:
         """How surely two passages describe one event (0 = not the same event)."""
@@ -434,25 +423,7 @@ class ConflictFinder:
         return 0.8 if self.aligned(i, j, 1.0) else 0.0
 
     def _place_pair(self, a: Statement, b: Statement) -> tuple[float, str] | None:
-        pa, pb = self._specific(a), self._specific(b)
-        if not pa or not pb:
-            return None
-        if any(self._compatible(p, q) for p in pa for q in pb):
-            return None
-        # a place named on one side that the other side's passage also names: not a contradiction
-        if any(p.text.lower() in b.text.lower() for p in pa) or any(q.text.lower() in a.text.lower() for q in pb):
-            return None
-        ca = [p for p in pa if p.kind == "city"]
-        cb = [q for q in pb if q.kind == "city"]
-        fa = [p for p in pa if p.kind == "facility"]
-        fb = [q for q in pb if q.kind == "facility"]
-        if ca and cb:
-            return 0.75, f"different cities: {', '.join(p.text for p in ca)} vs {', '.join(q.text for q in cb)}"
-        if fa and fb and all(p.named for p in fa + fb):
-            return 0.6, f"different named sites: {', '.join(p.text for p in fa)} vs {', '.join(q.text for q in fb)}"
-        if (ca and fb) or (fa and cb):
-            return 0.45, "a city on one side, a site on the other that the passage does not place in that city"
-        return None
+        return place_pair(a, b)
 
     def places(self, pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
         edges: list[tuple[float, int, int, str]] = []

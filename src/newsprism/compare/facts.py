@@ -4,8 +4,10 @@ Clustering is constrained average-link agglomeration over the statement similari
 merges happen in order of the strongest link, only between statements of *different*
 articles (one passage per article per fact), only while the average link between the two
 groups stays above the threshold and no pair falls below a floor (no chaining through a
-statement that mentions everything). Hand-written because the constraint (never two
-statements of one article) is not something scipy's linkage supports, and stories are small.
+statement that mentions everything), and never across a pair the event rules forbid
+(``newsprism.compare.events.cannot_link``: incompatible explicit dates, the story's own event
+vs one dated years away, different cities or named sites). Hand-written because these
+constraints are not something scipy's linkage supports, and stories are small.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ THRESHOLD_EMBEDDING = 0.50  # combined score with embeddings
 FLOOR_RATIO = 0.6  # every pair in a fact scores at least this share of the threshold
 
 
-def cluster(statements: Sequence[Statement], sim: np.ndarray, threshold: float) -> list[list[int]]:
+def cluster(statements: Sequence[Statement], sim: np.ndarray, threshold: float, forbid: np.ndarray | None = None) -> list[list[int]]:
     """Groups of statement indices; every statement is in exactly one group.
 
     ``sim`` scores pairs of one article 0; those pairs are left out of the link statistics, so
     an article may contribute several passages to a fact (title and body, say) but a fact is
-    only ever started by statements of two different articles.
+    only ever started by statements of two different articles. ``forbid`` (bool, n x n) marks
+    pairs that must never end up in one group, however similar.
     """
     n = len(statements)
     art = np.array([hash(s.article.id) for s in statements])
@@ -49,6 +52,8 @@ def cluster(statements: Sequence[Statement], sim: np.ndarray, threshold: float) 
             continue
         block = sim[ix][mask]
         if block.mean() < threshold or block.min() < floor:
+            continue
+        if forbid is not None and forbid[ix].any():
             continue
         members[gi] += members.pop(gj)
         for k in members[gi]:

@@ -12,7 +12,8 @@ Describes, never scores: the output is counts and cited passages ("outlet A call
   actor's titles, else the nearest preceding actor with that title; ambiguous cases are dropped.
 - **Loaded words**: lexicon hits (``newsprism.compare.lexicon``) per 1,000 words, split into the
   outlet's own voice and words inside quotations (a quoted "pariah regime" is the speaker's).
-- **Voices**: who is quoted and the share of quoted words per speaker.
+- **Voices**: who is quoted and the share of quoted words per speaker: what people said, not
+  stance/intention cues ("Putin seeks alliances"); speech with no speaker is counted apart.
 - **Attribution**: the share of the outlet's statements attributed to a source vs asserted.
 """
 
@@ -25,7 +26,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from newsprism.compare.common import direct_quote_spans, independence_keys, outlet_label, passage
+from newsprism.compare.common import direct_quote_spans, has_speaker, independence_keys, is_said, outlet_label, passage
 from newsprism.compare.lexicon import Lexicon, LoadedHit, in_any
 from newsprism.compare.statements import FieldDoc, Statement
 from newsprism.model import Article, Mention
@@ -39,6 +40,10 @@ LEADER_NOUNS = {
 }
 SEATS = {"kremlin": "russia", "white house": "united states", "downing street": "united kingdom", "elysee": "france",
          "élysée": "france", "zhongnanhai": "china", "pentagon": "united states"}
+
+
+def _quote_words(a: Article, q: Any) -> int:
+    return len(q.content.text.split()) if q.content.text else len(a.text[q.content.start : q.content.end].split())
 
 
 def _norm_label(text: str) -> str:
@@ -196,12 +201,20 @@ class Framer:
     # -- voices ---------------------------------------------------------------------------
     @staticmethod
     def voices(a: Article, outlet: str) -> tuple[list[dict[str, Any]], int]:
+        """(speakers with their quotes, words and share of the quoted words, quoted words).
+
+        Only what people said counts: stance/intention cues ("Putin seeks alliances") are not
+        quotes, and speech with no speaker ("he is believed to be ...") is nobody's voice (see
+        :meth:`unattributed_words`).
+        """
         per: dict[str, dict[str, Any]] = {}
         total = 0
         for q in a.quotes:
-            name = q.speaker_name or (q.speaker.text if q.speaker else "") or "unresolved"
+            if not is_said(q) or not has_speaker(q):
+                continue
+            name = q.speaker_name or q.speaker.text
             key = q.speaker_id or name.lower()
-            words = len(q.content.text.split()) if q.content.text else len(a.text[q.content.start : q.content.end].split())
+            words = _quote_words(a, q)
             total += words
             v = per.setdefault(key, {"speaker": name, "speaker_id": q.speaker_id, "quotes": 0, "words": 0, "kinds": Counter(), "passages": []})
             v["quotes"] += 1
@@ -214,6 +227,11 @@ class Framer:
             v["kinds"] = dict(v["kinds"])
             out.append(v)
         return out, total
+
+    @staticmethod
+    def unattributed_words(a: Article) -> int:
+        """Words of reported speech with no speaker (agentless passives, cue-less quotations)."""
+        return sum(_quote_words(a, q) for q in a.quotes if is_said(q) and not has_speaker(q))
 
     # -- per article ----------------------------------------------------------------------
     def article_framing(self, fd: FieldDoc, actors: list[dict[str, Any]], titles_by_actor: dict[str, set[str]]) -> dict[str, Any]:
@@ -257,6 +275,7 @@ class Framer:
                 "hits": [self._hit(a, outlet, fd, h, False) for h in own] + [self._hit(a, outlet, fd, h, True) for h in quoted],
             },
             "voices": voices, "quoted_words": quoted_words, "quoted_share": round(quoted_words / words, 3),
+            "unattributed_words": self.unattributed_words(a),
             "actors": {k: {"names": sorted(v["names"].values(), key=lambda x: -x["count"]),
                            "labels": sorted(v["labels"].values(), key=lambda x: -x["count"])} for k, v in per_actor.items()},
         }
@@ -342,6 +361,7 @@ class Framer:
                 "loaded_by_category": dict(cats), "loaded_terms": dict(terms.most_common()),
                 "loaded_hits": [h for x in xs for h in x["loaded"]["hits"]],
                 "voices": sorted(voices.values(), key=lambda v: -v["words"]), "quoted_words": qwords,
+                "unattributed_words": sum(x["unattributed_words"] for x in xs),
                 "quoted_share": round(qwords / max(1, words), 3), "actors": act,
             })
         return out

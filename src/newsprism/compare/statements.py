@@ -1,9 +1,14 @@
 """Split a story's articles into statements and attach what each statement says about whom.
 
 A statement is a sentence, or a clause when a sentence joins two claims ("...; ...",
-"..., while ...", "X did A and Y did B"). Each carries the features the aligner and the conflict
-finder compare: content lemmas, canonical entity ids, places, figures, dates, event words,
-negation, and whether the outlet asserts it or attributes it to someone.
+"..., while ...", "X did A and Y did B"); spaCy sentences are merged while a double quotation
+is open (:func:`sentence_spans`), so a statement never starts or ends inside a quotation. Each
+carries the features the aligner and the conflict finder compare: content lemmas, canonical
+entity ids, places, figures, dates, event words,
+negation, and whether the outlet asserts it or attributes it to someone; and, for deciding
+whether two statements can be one event (``newsprism.compare.events``), the tense (future or
+ongoing), which dates are only reference points ("since 2000"), and which places are where
+something happened ("in Pyongyang") rather than actors ("Seoul said").
 
 Photo captions are statements too (they often carry the only explicit date and place of an
 event); their passages say ``field: "caption"`` with the caption's ``index``. The extract stage
@@ -26,7 +31,7 @@ from typing import Any
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from newsprism.compare.common import (
-    ATTRIBUTION_CUE, direct_quote_spans, independence_keys, outlet_label, overlaps, quoted_spans,
+    ATTRIBUTION_CUE, NON_SPEECH_CUES, direct_quote_spans, independence_keys, is_said, outlet_label, overlaps, quoted_spans,
 )
 from newsprism.compare.dates import DateRange, date_range, read_absolute_dates
 from newsprism.extract.nlp import get_nlp
@@ -97,6 +102,7 @@ class Place:
     kind: str  # "country", "city", "region", "facility"
     key: str  # comparison key: entity id, or facility class + name
     named: bool = True
+    located: bool = False  # where something happens ("in Pyongyang", "at the airport"), not who acts ("Seoul said")
 
 
 @dataclass
@@ -131,6 +137,8 @@ class Statement:
     predicates: dict[int, str] = field(default_factory=dict)  # figure start -> what it counts
     frames: set[tuple[str, str]] = field(default_factory=set)  # (subject lemma, event): ("gate", "fail")
     context_dates: list[DateRange] = field(default_factory=list)  # dates inherited from the paragraph before
+    current_tense: bool = False  # future or present progressive ("will visit", "is visiting", "is set to travel")
+    reference_times: set[int] = field(default_factory=set)  # starts of "since 2000"-type dates: a reference point, not the event's date
 
     @property
     def article_id(self) -> str:
@@ -243,8 +251,10 @@ def parse_fields(articles: list[Article]) -> list[FieldDoc]:
             if not mentions and "extract" not in a.stages:  # not annotated: do what we can
                 mentions, times, numbers = _annotate_extra(doc, a)
             quotes = direct_quote_spans(a)
-            attrs = [(x.statement.start, x.statement.end, x.source_name or x.source.text) for x in a.attributions]
-            attrs += [(q.content.start, q.content.end, q.speaker_name or (q.speaker.text if q.speaker else "")) for q in a.quotes]
+            # a stance or intention ("Putin seeks alliances") is the outlet's own claim, not an attribution
+            attrs = [(x.statement.start, x.statement.end, x.source_name or x.source.text) for x in a.attributions
+                     if x.cue is None or x.cue.label not in NON_SPEECH_CUES]
+            attrs += [(q.content.start, q.content.end, q.speaker_name or (q.speaker.text if q.speaker else "")) for q in a.quotes if is_said(q)]
         else:
             mentions, times, numbers = _annotate_extra(doc, a)
             quotes, attrs = quoted_spans(txt), []
@@ -253,6 +263,65 @@ def parse_fields(articles: list[Article]) -> list[FieldDoc]:
 
 
 # -- splitting ---------------------------------------------------------------------------------
+QUOTE_MERGE_MAX_CHARS = 1200  # a quotation longer than this is cut at spaCy's sentence ends anyway
+QUOTE_MERGE_MAX_SENTENCES = 8
+_OPEN_BEFORE = set(" \t\n([{\u2014\u2013-:;,")
+
+
+def _quote_open(text: str, s: int, e: int, state: tuple[int, bool] = (0, False)) -> tuple[int, bool]:
+    """(curly depth, straight quote open) after reading ``text[s:e]`` from ``state``.
+
+    Curly quotes nest by direction; a straight ``"`` opens when it follows a space, a bracket or
+    a dash and precedes a non-space ("... the "enemy"), else it closes ('despair."' / 'Ukraine".').
+    A line break closes everything.
+    """
+    depth, straight = state
+    for k in range(s, e):
+        c = text[k]
+        if c == "\n":
+            depth, straight = 0, False  # a quotation still open at the end of its paragraph ends there
+        elif c == "\u201c":
+            depth += 1
+        elif c == "\u201d":
+            depth = max(0, depth - 1)
+        elif c == '"':
+            before = text[k - 1] if k > 0 else " "
+            after = text[k + 1] if k + 1 < len(text) else " "
+            straight = before in _OPEN_BEFORE and not after.isspace()
+    return depth, straight
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """spaCy's sentences, merged while a double quotation is open (straight or curly quotes).
+
+    '"Putin's visit ... abroad. Foreign heads of state ... in 2000," the article says.' is one
+    span, not two, so no statement starts or ends inside a quotation. Merging stops at a line
+    break (a quote left open at the end of its paragraph ends there, as the quote extractor
+    reads it) and at a length cap, so an unbalanced mark cannot swallow a paragraph.
+    """
+    text = doc.text
+    sents = [(x.start_char, x.end_char) for x in doc.sents]
+    out: list[tuple[int, int]] = []
+    k = 0
+    while k < len(sents):
+        s, e = sents[k]
+        state = _quote_open(text, s, e)
+        n = 1
+        while (state[0] or state[1]) and k + n < len(sents) and n < QUOTE_MERGE_MAX_SENTENCES:
+            ns, ne = sents[k + n]
+            j = e
+            while j > s and text[j - 1].isspace():
+                j -= 1
+            if "\n" in text[j:ns] or ne - s > QUOTE_MERGE_MAX_CHARS:
+                break  # the next sentence starts a new line, or the merge would grow too long
+            state = _quote_open(text, e, ne, state)
+            e = ne
+            n += 1
+        out.append((s, e))
+        k += n
+    return out
+
+
 def _clause_cuts(sent: SpacySpan) -> list[tuple[int, int]]:
     """(end of left clause, start of right clause) char cuts inside one sentence."""
     cuts: list[tuple[int, int]] = []
@@ -466,8 +535,8 @@ def build_statements(articles: list[Article], fields: list[FieldDoc] | None = No
     for fd in fields:
         a = fd.article
         subheads = [(x.start, x.end) for x in a.subheadings] if fd.field == "text" else []
-        for sent in fd.doc.sents:
-            for ls, le in _lines(fd.text, sent.start_char, sent.end_char):
+        for sent_s, sent_e in sentence_spans(fd.doc):
+            for ls, le in _lines(fd.text, sent_s, sent_e):
                 if any(overlaps(ls, le, x, y) for x, y in subheads):
                     continue
                 line = fd.doc.char_span(ls, le, alignment_mode="expand")
@@ -529,6 +598,8 @@ def _statement(idx: int, fd: FieldDoc, s: int, e: int, ss: int, se: int, key: st
     st.places += _facility_nps(fd.doc, s, e, fd.mentions)
     seen_places: set[tuple[int, int]] = set()
     st.places = [p for p in st.places if not ((p.start, p.end) in seen_places or seen_places.add((p.start, p.end)))]
+    for p in st.places:
+        p.located = p.kind == "facility" and p.key.startswith("site:") or _located(fd.doc, p.start, p.end)
     st.numbers = [n for n in fd.numbers if s <= n.span.start and n.span.end <= e]
     st.predicates = {n.span.start: _predicate(fd.doc, n.span.start) for n in st.numbers}
     for t in fd.times:
@@ -536,6 +607,8 @@ def _statement(idx: int, fd: FieldDoc, s: int, e: int, ss: int, se: int, key: st
             r = date_range(t.value, t.precision)
             if r is not None and all(r.value != x.value for _, x in st.dates):  # "March 11 ... early on Tuesday"
                 st.dates.append((t, r))
+                if _reference_time(fd.doc, t.span.start, t.span.end):
+                    st.reference_times.add(t.span.start)
     st.events = _event_words(toks)
     st.frames = _frames(toks)
     st.negated = _negated(toks)
@@ -549,7 +622,74 @@ def _statement(idx: int, fd: FieldDoc, s: int, e: int, ss: int, se: int, key: st
         st.attributed = True
     root = span.root
     st.main_lemma = root.lemma_.lower()
+    st.current_tense = _current_tense(root)
     return st
+
+
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "on", "within"}
+SITE_VERBS = {"visit", "tour"}  # "visited Vladivostok": the object is where the event happens
+PLANNED = {"set", "due", "schedule", "slate", "poise", "expect", "plan"}
+
+
+def _located(doc: Doc, start: int, end: int) -> bool:
+    """Is the place at ``[start, end)`` where something happens ("arrived in Pyongyang", "at the
+    Vostochny Cosmodrome", "the port of Vladivostok", "visited Vladivostok") rather than an actor
+    or a destination ("Seoul said", "sending weapons to Moscow")?"""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(5):
+        if tok.dep_ in ("compound", "appos", "conj") and tok.head is not tok:
+            tok = tok.head
+            continue
+        if tok.dep_ == "pobj":
+            prep = tok.head.lower_
+            if prep in LOCATIVE_PREPS:
+                return True
+            if prep == "of" and tok.head.head.pos_ in ("NOUN", "PROPN"):  # "the port of Vladivostok"
+                tok = tok.head.head
+                continue
+            return False
+        return tok.dep_ == "dobj" and tok.head.lemma_.lower() in SITE_VERBS
+    return False
+
+
+REPORTING_VERBS = {"say", "tell", "report", "announce", "state", "add", "note", "confirm", "claim", "write",
+                   "estimate", "quote", "cite", "publish", "release"}
+
+
+def _reference_time(doc: Doc, start: int, end: int) -> bool:
+    """A date that is not the date of the statement's event: a point it is measured from ("first
+    visit since 2000", "since he began the invasion in 2022"), the date of a thing it mentions
+    ("the dam, which was completed in 1971"), or the date of the report ("twelve people died,
+    the mayor's office said on Wednesday")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for a in [tok, *tok.ancestors]:
+        if a.lower_ == "since" and a.dep_ == "prep":
+            return True
+        if any(c.dep_ == "mark" and c.lower_ == "since" for c in a.children):
+            return True
+        if a.pos_ in ("VERB", "AUX") and a is not tok:
+            if a.dep_ == "relcl" or a.lemma_.lower() in REPORTING_VERBS:
+                return True
+            break  # the clause the date belongs to ends here
+    before = doc[max(span.sent.start, span.start - 4) : span.start]
+    return any(t.lower_ == "since" for t in before) and not any(t.pos_ in ("VERB", "AUX") for t in before)
+
+
+def _current_tense(root: Token) -> bool:
+    """A future or ongoing event at the time of writing: "will visit", "is visiting", "is set to travel"."""
+    aux = [c for c in root.children if c.dep_ in ("aux", "auxpass")]
+    if any(c.lower_ in ("will", "'ll", "’ll", "shall") for c in aux):
+        return True
+    present = any(c.tag_ in ("VBZ", "VBP") for c in aux)
+    if root.tag_ == "VBG" and present:
+        return True
+    return present and root.lemma_.lower() in PLANNED and any(c.dep_ == "xcomp" for c in root.children)
 
 
 def _id_links(fields: list[FieldDoc]) -> dict[str, str]:

@@ -21,13 +21,18 @@ Top-level keys:
   sides: [{value, outlets, passages, sources, figures?, value_passages?}]}]``.
 - ``related_figures``: figures in aligned passages that count different things, with reason.
 - ``numbers``: every figure (value, approx, unit, source, outlet, fact, figure + passage).
-- ``quotes``: quotes grouped by speaker.
+- ``quotes``: what people said, grouped by speaker (stance/intention cues such as "Putin seeks
+  alliances" left out); ``quotes_without_speaker``: reported speech nobody is named for ("he is
+  believed to be ...").
 - ``timeline``: ``[{id, date, dates (all values merged in), precision, start, end, label,
-  passages, expressions, outlets, independent_outlets, relative, facts}]`` in date order.
+  passages, expressions, outlets, independent_outlets, relative, facts, disputed}]`` in date
+  order; ``disputed`` lists the conflicts its passages take part in, and ``label`` then prefers
+  a passage that takes no side.
 - ``framing``: ``actors``, ``labelled_actors``, per-``articles`` and per-``outlets`` labels,
   names, loaded words (own voice vs quoted, per 1,000 words, cited hits), voices and
   attribution shares, and a ``table`` (one row per outlet) for the report.
-- ``method``: statement count, similarity used, threshold, seconds.
+- ``method``: statement count, similarity used, threshold, the story's date window, how many
+  statement pairs the event rules kept apart (``newsprism.compare.events``), seconds.
 """
 
 from __future__ import annotations
@@ -35,10 +40,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from newsprism.compare.briefing import build_briefing, numbers_table, quotes_by_speaker
-from newsprism.compare.common import independence_keys, outlet_label
+from newsprism.compare.briefing import build_briefing, numbers_table, quotes_by_speaker, quotes_without_speaker
+from newsprism.compare.common import disputed_passages, independence_keys, outlet_label, passage_key
 from newsprism.compare.conflicts import ConflictFinder
-from newsprism.compare.facts import THRESHOLD_EMBEDDING, THRESHOLD_LEXICAL, build_facts, cluster
+from newsprism.compare.events import cannot_link, story_window
+from newsprism.compare.facts import FLOOR_RATIO, THRESHOLD_EMBEDDING, THRESHOLD_LEXICAL, build_facts, cluster
 from newsprism.compare.framing import compare_framing
 from newsprism.compare.lexicon import Lexicon, default_lexicon
 from newsprism.compare.similarity import similarity_matrix
@@ -60,12 +66,13 @@ def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None
     statements, fields = build_statements(arts)
     sim, lex, embedded = similarity_matrix(statements, use_embeddings)
     threshold = THRESHOLD_EMBEDDING if embedded else THRESHOLD_LEXICAL
-    groups = cluster(statements, sim, threshold)
+    forbid, cuts = cannot_link(statements, sim >= threshold * FLOOR_RATIO)  # pairs that could share a fact
+    groups = cluster(statements, sim, threshold, forbid)
     facts = build_facts(statements, groups, sim)
     fact_of = {i: f["id"] for f in facts for i in f["_statements"]}
     conflicts, related = ConflictFinder(statements, sim, fact_of, threshold, fields).run()
     _link_conflicts(facts, conflicts)
-    timeline = build_timeline(statements, fact_of)
+    timeline = build_timeline(statements, fact_of, conflicts)
     framing = compare_framing(arts, fields, statements, lexicon)
     briefing = build_briefing(statements, facts, lexicon, conflicts)
     for f in facts:
@@ -87,12 +94,15 @@ def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None
         "related_figures": related,
         "numbers": numbers_table(statements, fact_of),
         "quotes": quotes_by_speaker(arts, outlet_of),
+        "quotes_without_speaker": quotes_without_speaker(arts, outlet_of),
         "timeline": timeline,
         "framing": framing,
         "method": {
             "statements": len(statements),
             "similarity": "tfidf+entities+embeddings" if embedded else "tfidf+entities",
             "threshold": threshold,
+            "story_window": (w.value if (w := story_window(statements)) else ""),
+            "pairs_kept_apart": len(cuts),
             "seconds": round(time.perf_counter() - t0, 3),
         },
     }
@@ -100,13 +110,6 @@ def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None
 
 def _link_conflicts(facts: list[dict[str, Any]], conflicts: list[dict[str, Any]]) -> None:
     """Mark each fact with the conflicts any of its passages takes part in."""
-    where: dict[tuple[str, str, int, int], set[str]] = {}
-    for c in conflicts:
-        for side in c["sides"]:
-            for p in side.get("passages", []) + [f["passage"] for f in side.get("figures", [])]:
-                where.setdefault((p["article"], p["field"], p.get("index", 0), p["start"]), set()).add(c["id"])
+    where = disputed_passages(conflicts)
     for f in facts:
-        ids: set[str] = set()
-        for p in f["passages"]:
-            ids |= where.get((p["article"], p["field"], p.get("index", 0), p["start"]), set())
-        f["conflicts"] = sorted(ids)
+        f["conflicts"] = sorted({c for p in f["passages"] for c in where.get(passage_key(p), [])})

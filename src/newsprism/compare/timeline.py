@@ -5,6 +5,11 @@ statement it occurs in (verbatim). Candidates with the same date value whose sta
 alike (or that sit in the same fact) merge into one entry with a passage per article, so "June
 18" from four outlets is one line cited four times. Relative expressions ("tomorrow") are kept
 only when the article's own date was trusted enough to resolve them.
+
+An entry that merges passages from a side of a conflict (the 2023-09-13 meeting placed in
+Vladivostok by one outlet, at the Vostochny Cosmodrome by others) is marked ``disputed`` with
+the conflict ids, as the briefing marks its sentences, and its label prefers a passage that
+takes no side.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from newsprism.compare.common import passage
+from newsprism.compare.common import disputed_passages, passage, passage_key
 from newsprism.compare.dates import PRECISION_RANK, DateRange
 from newsprism.compare.similarity import tfidf
 from newsprism.compare.statements import Statement
@@ -33,8 +38,10 @@ def _usable(st: Statement, t: TimeExpr) -> bool:
                 and p.confidence >= MIN_ANCHOR_CONFIDENCE)
 
 
-def build_timeline(statements: Sequence[Statement], fact_of: dict[int, str]) -> list[dict[str, Any]]:
-    """Chronological entries: date, precision, label passage, passages per article, outlets.
+def build_timeline(statements: Sequence[Statement], fact_of: dict[int, str],
+                   conflicts: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    """Chronological entries: date, precision, label passage, passages per article, outlets,
+    and ``disputed`` (ids of the conflicts its passages take part in).
 
     Same-value candidates merge when their statements are alike; then an entry whose date
     contains another's ("2023" ⊃ "2023-09" ⊃ "2023-09-13") and whose statements are alike
@@ -65,18 +72,24 @@ def build_timeline(statements: Sequence[Statement], fact_of: dict[int, str]) -> 
             continue
         home["_idx"].append(st.idx)
         home["passages"].append(passage(st.article, st.start, st.end, st.outlet, st.field, st.index))
-        home["expressions"].append(passage(st.article, t.span.start, t.span.end, st.outlet, st.field, st.index))
+        home["expressions"].append(dict(passage(st.article, t.span.start, t.span.end, st.outlet, st.field, st.index), _value=r.value))
         if st.outlet not in home["outlets"]:
             home["outlets"].append(st.outlet)
         home["_sources"].add(st.source)
         home["relative"] = home["relative"] or t.kind == "relative"
     entries = _fold(entries, lex, fact_of)
+    disputed = disputed_passages(conflicts)
     out = []
     for e in entries:
         e.pop("_range")
-        # the label is the shortest body passage of the entry: verbatim, never written by us
-        body = [p for p in e["passages"] if p["field"] == "text"] or e["passages"]
-        e["label"] = min(body, key=lambda p: len(p["text"]))
+        e["disputed"] = sorted({c for p in e["passages"] for c in disputed.get(passage_key(p), [])}, key=_conflict_order)
+        # the label (verbatim, never written by us): a passage that takes no side in a conflict,
+        # then one that gives the entry its date, then body text over captions, then the shortest
+        e["label"] = min(zip(e["passages"], e["expressions"]), key=lambda pq: (
+            passage_key(pq[0]) in disputed, pq[1]["_value"] != e["date"], pq[0]["field"] != "text", len(pq[0]["text"]),
+        ))[0]
+        for q in e["expressions"]:
+            q.pop("_value", None)
         e["independent_outlets"] = len(e.pop("_sources"))
         facts = sorted({fact_of[k] for k in e["_idx"] if k in fact_of})
         e["facts"] = facts
@@ -87,6 +100,11 @@ def build_timeline(statements: Sequence[Statement], fact_of: dict[int, str]) -> 
     for k, e in enumerate(out, 1):
         e["id"] = f"T{k}"
     return out
+
+
+def _conflict_order(cid: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in cid if ch.isdigit())
+    return (int(digits) if digits else 0, cid)
 
 
 def _pair_alike(a: Statement, b: Statement, lex: np.ndarray, fact_of: dict[int, str]) -> bool:

@@ -9,6 +9,7 @@ article (``extras["errors"]``) and the others still run.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,7 @@ from newsprism.extract.entities import AliasTable, extract_entities
 from newsprism.extract.nlp import get_nlp
 from newsprism.extract.numbers import extract_numbers
 from newsprism.extract.quotes import extract_quotes
-from newsprism.extract.times import extract_times
+from newsprism.extract.times import AnchorPrecision, extract_times
 from newsprism.model import Article
 
 PARALLEL_FROM = 200  # articles; below this a second process costs more than it saves
@@ -32,6 +33,34 @@ def anchor_date(article: Article) -> dt.date | None:
     if p.value and p.precision == "day" and p.confidence >= ANCHOR_MIN_CONFIDENCE and not p.conflict:
         return dt.date.fromisoformat(p.value[:10])
     return None
+
+
+def anchor_of(article: Article) -> tuple[dt.date | None, AnchorPrecision]:
+    """The anchor and how much of it is known: a trusted day, else a trusted month or year.
+
+    The trust rule is ``anchor_date``'s (confidence and no conflict); a month ("2024-06") or
+    year anchor is the period's first day with precision "month"/"year", against which
+    ``extract_times`` resolves only what needs no finer date ("June 18", not "tomorrow").
+    """
+    day = anchor_date(article)
+    if day is not None:
+        return day, "day"
+    p = article.published
+    if not p.value or p.confidence < ANCHOR_MIN_CONFIDENCE or p.conflict:
+        return None, "day"
+    try:
+        if p.precision == "month" and re.fullmatch(r"\d{4}-\d{2}", p.value[:7]):
+            return dt.date(int(p.value[:4]), int(p.value[5:7]), 1), "month"
+        if p.precision == "year" and re.fullmatch(r"\d{4}", p.value[:4]):
+            return dt.date(int(p.value[:4]), 1, 1), "year"
+    except ValueError:
+        pass
+    return None, "day"
+
+
+def _anchor_args(article: Article, doc: Doc) -> tuple[dt.date | None, Doc, AnchorPrecision]:
+    anchor, precision = anchor_of(article)
+    return anchor, doc, precision
 
 
 def _step(article: Article, name: str, fn: Callable[[], Any]) -> Any:
@@ -53,7 +82,7 @@ def annotate(article: Article, doc: Doc, aliases: AliasTable | None = None) -> A
     published = _step(article, "dating", lambda: infer_published(article, doc))
     if published is not None:
         article.published = published
-    times = _step(article, "times", lambda: extract_times(article.text, anchor_date(article), doc))
+    times = _step(article, "times", lambda: extract_times(article.text, *_anchor_args(article, doc)))
     if times is not None:
         article.times = times
     numbers = _step(article, "numbers", lambda: extract_numbers(doc, article.attributions))

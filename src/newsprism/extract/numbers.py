@@ -12,7 +12,12 @@ Decisions:
 - Durations are claims with a time unit, normalised to comparable units: "two decades" and
   "twenty years" are both 20 "years" (so outlets agreeing on a figure compare equal).
 - Vague plurals take their base value with the phrase as approximation: "hundreds of
-  thousands" -> 100000, approx "hundreds of"; "dozens" -> 12.
+  thousands" -> 100000, approx "hundreds of"; "dozens" -> 12. The value is a lower bound, not
+  an amount: it compares and sorts, but a reader must see the words. Likewise "several
+  hundred" / "a few thousand" -> 100 / 1000 with approx "several" / "a few". ``figure_text``
+  is how every view renders a claim: the surface phrase with its bound for these ("hundreds
+  of thousands (≥100,000) Russians"), the surface text for a range ("some 10 to 15 people"),
+  else approximation, normalised value and unit ("about 7,400 containers of ammunition").
 - A bare "one"/"a" is not a claim (it is a determiner far more often than a count); spelled
   numbers below ten after "the"/possessives ("the two leaders") refer, they do not claim.
 - A range ("10 to 15", "10-15") gives its lower bound with approx "between".
@@ -387,6 +392,39 @@ def _source_from_attributions(n: _Num, sent: SpacySpan, attributions: list[Attri
             a = min(group, key=lambda a: a.statement.end - a.statement.start)
             return a.source_name or _clean_source(a.source.text)
     return ""
+
+
+# ---------------------------------------------------------------- rendering
+_VAGUE_APPROX = re.compile(r"(?:^|\s)(?:" + "|".join(VAGUE) + r") of$", re.I)
+_FEW_APPROX = re.compile(r"(?:^|\s)(?:several|a few|a couple of)$", re.I)
+_RANGE_TEXT = re.compile(r"\d\s*(?:-|–|to)\s*\d", re.I)
+
+
+def _plain(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def figure_value(value: float, approx: str = "", text: str = "") -> str:
+    """The value cell of a claim: "≥100,000" when the value only bounds a vague amount, else "7,400"."""
+    if _VAGUE_APPROX.search(approx or "") or (_FEW_APPROX.search(approx or "") and not re.search(r"\d", text)):
+        return f"≥{_plain(value)}"
+    return _plain(value)
+
+
+def figure_text(value: float, approx: str = "", unit: str = "", text: str = "") -> str:
+    """A claim as a reader should see it (see the module docstring): never "hundreds of 100,000"."""
+    approx = (approx or "").strip()
+    vague = _VAGUE_APPROX.search(approx)
+    if vague and text:  # "hundreds of thousands (≥100,000) Russians"; "nearly hundreds of ..."
+        parts = [approx[: vague.start()].strip(), f"{text} ({figure_value(value, approx, text)})"]
+    elif text and _FEW_APPROX.search(approx) and not re.search(r"\d", text):  # "several hundred (≥100)"
+        parts = [approx, f"{text} ({figure_value(value, approx, text)})"]
+    elif text and _RANGE_TEXT.search(text):  # "some 10 to 15": the range as written
+        parts = [re.sub(r"\s*\bbetween$", "", approx), text]
+    else:
+        parts = [approx, _plain(value)]
+    out = " ".join(p for p in parts if p)
+    return f"{out}%" if unit == "%" else " ".join(p for p in (out, unit or "") if p)
 
 
 # ---------------------------------------------------------------- public API

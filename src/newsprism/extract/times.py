@@ -28,6 +28,15 @@ Conventions (news reading of underspecified dates; anchor = publication day):
 ``kind`` is "relative" for anything whose value depends on the anchor (including a month-day
 without a year), so a later stage can re-resolve it with ``resolve_time`` when the article's
 date changes; absolute expressions carry ``anchor=None``.
+
+An article dated only to the month or year (a "2024-06" stamp) is a coarser anchor
+(``precision="month"``/``"year"``): what needs only its year or month resolves, what needs its
+day stays None. A month-day takes the year whose month is nearest the anchor's month, the
+anchor's own month never counting as past ("June 18" in a 2024-06 article is 2024-06-18 in
+any tense); from a year anchor, month-days and bare months take the anchor's year. Anything
+else resolves only if every day of the anchor's period gives it the same value ("last month",
+"24 years ago": yes; "tomorrow", "last week", "Monday": no). ``TimeExpr.anchor`` is then
+"2024-06" or "2024".
 """
 
 from __future__ import annotations
@@ -46,6 +55,8 @@ from newsprism.model import Span, TimeExpr
 
 Tense = Literal["past", "present", "future"] | None
 Resolved = tuple[str | None, str]
+AnchorPrecision = Literal["day", "month", "year"]
+YearPicker = Callable[[int, int, int | None], dt.date | None]  # (month, day, weekday) -> date
 
 # ---------------------------------------------------------------- vocabulary
 MONTH_NAMES = [
@@ -187,6 +198,35 @@ def _nearest_year(m: int, d: int, anchor: dt.date, weekday: int | None = None, t
     return min(cands, key=lambda c: (abs((c - anchor).days), c < anchor))
 
 
+def _year_by_month(m: int, d: int, anchor: dt.date, weekday: int | None = None, tense: Tense = None) -> dt.date | None:
+    """``_nearest_year`` for an anchor known to the month only: the year whose (m, d) is fewest
+    months from the anchor's month. The anchor's own month counts as "not yet past" in the
+    future tense (the day is unknown), so "June 18" in a 2024-06 article is 2024-06-18 in any
+    tense. Six months either way is a tie the month cannot break: unresolved, unless the
+    tense or a weekday decides it."""
+    cands = [c for y in (anchor.year - 1, anchor.year, anchor.year + 1) if (c := _safe_date(y, m, d))]
+    if weekday is not None:
+        cands = [c for c in cands if c.weekday() == weekday] or cands
+    here = anchor.year * 12 + anchor.month
+    if tense == "future":
+        cands = [c for c in cands if c.year * 12 + c.month >= here] or cands
+    if not cands:
+        return None
+    gap = min(abs(c.year * 12 + c.month - here) for c in cands)
+    nearest = sorted(c for c in cands if abs(c.year * 12 + c.month - here) == gap)
+    if len(nearest) > 1:
+        return nearest[0] if tense == "past" else None
+    return nearest[0]
+
+
+def _year_of_anchor(m: int, d: int, anchor: dt.date, weekday: int | None = None) -> dt.date | None:
+    """For an anchor known to the year only: (m, d) in that year (a weekday may pick a neighbour)."""
+    cands = [c for y in (anchor.year, anchor.year - 1, anchor.year + 1) if (c := _safe_date(y, m, d))]
+    if weekday is not None:
+        cands = [c for c in cands if c.weekday() == weekday] or cands
+    return cands[0] if cands else None
+
+
 def _bare_month(m: int, anchor: dt.date, rel: str, tense: Tense) -> Resolved:
     rel = rel.lower()
     y = anchor.year
@@ -222,9 +262,14 @@ def _r_mdy(mt: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
 def _r_md(mt: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     if anchor is None:
         return None, "unknown"
+    return _md_value(mt, lambda m, d, wd: _nearest_year(m, d, anchor, wd, tense))
+
+
+def _md_value(mt: re.Match[str], pick: YearPicker) -> Resolved:
+    """A month-day (or month-day range) with its year chosen by ``pick(month, day, weekday)``."""
     m = month_number(mt["m"])
     wd = weekday_number(mt["wd"]) if mt["wd"] else None
-    start = _nearest_year(m, _day(mt["d"]), anchor, wd, tense)
+    start = pick(m, _day(mt["d"]), wd)
     if start is None:
         return None, "unknown"
     if mt["d2"]:
@@ -749,6 +794,11 @@ def _tense_from_doc(doc: Doc, start: int, end: int) -> Tense:
     return None
 
 
+def clause_tense(text: str, start: int, end: int) -> Tense:
+    """Tense of the clause around ``text[start:end]`` from regex cues (for stages without a parse)."""
+    return _tense_from_text(text, start, end)
+
+
 def _tense_from_text(text: str, start: int, end: int) -> Tense:
     """Regex fallback without a parse: future cue in the clause before, else after, the expression."""
     left = max(text.rfind(c, 0, start) for c in ".!?\n;")
@@ -782,12 +832,15 @@ def _counted_year(text: str, c: _Cand, doc: Doc | None) -> bool:
     return bool(nxt and nxt.group(1).endswith("s") and nxt.group(1) not in _NOT_PLURAL_NOUN)
 
 
-def resolve_time(expr_text: str, anchor: dt.date | None, tense: Tense = None) -> tuple[str | None, str]:
+def resolve_time(
+    expr_text: str, anchor: dt.date | None, tense: Tense = None, precision: AnchorPrecision = "day"
+) -> tuple[str | None, str]:
     """Normalise one expression's text against ``anchor`` -> (ISO value or None, precision).
 
     Used to re-resolve a relative expression when a later stage settles the article's date.
     ``tense`` ("past"/"future") decides bare weekdays and months; None means the news default
-    (the most recent one). Unparseable text gives (None, "unknown").
+    (the most recent one). ``precision`` says how much of ``anchor`` is known (see
+    ``extract_times``). Unparseable text gives (None, "unknown").
     """
     text = expr_text.strip()
     # The expression was already detected: a bare "March" or "2022" needs no framing context here.
@@ -795,15 +848,72 @@ def resolve_time(expr_text: str, anchor: dt.date | None, tense: Tense = None) ->
     if not cands:
         return None, "unknown"
     best = max(cands, key=lambda c: (c.end - c.start, -c.start))
-    return _resolve(best, anchor, tense)
+    return _resolve(best, anchor, tense, precision)
 
 
-def _resolve(c: _Cand, anchor: dt.date | None, tense: Tense) -> Resolved:
+def anchor_label(anchor: dt.date, precision: AnchorPrecision = "day") -> str:
+    """The ISO string recorded in ``TimeExpr.anchor``: "2024-06-18", "2024-06" or "2024"."""
+    return {"day": anchor.isoformat(), "month": anchor.strftime("%Y-%m"), "year": f"{anchor.year:04d}"}[precision]
+
+
+def anchor_period(anchor: dt.date, precision: AnchorPrecision) -> tuple[dt.date, dt.date]:
+    """First and last day an anchor of that precision may stand for."""
+    if precision == "year":
+        return dt.date(anchor.year, 1, 1), dt.date(anchor.year, 12, 31)
+    if precision == "month":
+        last = calendar.monthrange(anchor.year, anchor.month)[1]
+        return anchor.replace(day=1), anchor.replace(day=last)
+    return anchor, anchor
+
+
+def _resolve(c: _Cand, anchor: dt.date | None, tense: Tense, precision: AnchorPrecision = "day") -> Resolved:
+    if anchor is not None and precision != "day":
+        return _resolve_coarse(c, anchor, tense, precision)
     try:
-        value, precision = c.rule.resolve(c.match, anchor, tense)
+        value, prec = c.rule.resolve(c.match, anchor, tense)
     except (ValueError, KeyError, OverflowError):
         return None, "unknown"
-    return (value, precision) if value else (None, "unknown")
+    return (value, prec) if value else (None, "unknown")
+
+
+def _resolve_coarse(c: _Cand, anchor: dt.date, tense: Tense, precision: AnchorPrecision) -> Resolved:
+    """Resolve against an anchor known to the month or the year only.
+
+    Month-days (and holidays) only need a year: ``_year_by_month`` picks it from a month anchor,
+    the anchor's own year is taken from a year anchor. A bare month ("in March") reads the
+    anchor's month as the day path does; from a year anchor only "in March"/"this March" (the
+    anchor's year) resolve. Every other expression resolves only when every day the anchor may
+    stand for gives it the same value: "last month", "last year", "24 years ago" and absolute
+    dates do; "tomorrow", "last week", "Monday", "in two weeks" do not (they need the day).
+    """
+    name = c.rule.name
+    mt = c.match
+    try:
+        if name in ("md", "dm") or (name == "holiday" and not mt["y"]):
+            if precision == "month":
+                pick: YearPicker = lambda m, d, wd: _year_by_month(m, d, anchor, wd, tense)  # noqa: E731
+            else:
+                pick = lambda m, d, wd: _year_of_anchor(m, d, anchor, wd)  # noqa: E731
+            if name == "holiday":
+                m, d = _HOLIDAYS[re.sub(r"\s+", " ", mt["h"].lower().replace("’", "'"))]
+                day = pick(m, d, None)
+                return (day.isoformat(), "day") if day else (None, "unknown")
+            value, prec = _md_value(mt, pick)
+            return (value, prec) if value else (None, "unknown")
+        if name == "month_ctx" and precision == "year":
+            if (mt["rel"] or "").lower() not in ("", "this"):
+                return None, "unknown"  # "last March" needs the anchor's month
+            return _month(anchor.year, month_number(mt["m"])), "month"
+    except (ValueError, KeyError, OverflowError):
+        return None, "unknown"
+    first, last = anchor_period(anchor, precision)
+    result = _resolve(c, first, tense)
+    day = first + dt.timedelta(days=1)
+    while day <= last and result[0] is not None:
+        if _resolve(c, day, tense) != result:
+            return None, "unknown"
+        day += dt.timedelta(days=1)
+    return result
 
 
 def doc_matches(doc: Doc, text: str) -> bool:
@@ -814,12 +924,18 @@ def doc_matches(doc: Doc, text: str) -> bool:
     return last.idx + len(last.text_with_ws) == len(text) and text.startswith(doc[0].text, doc[0].idx)
 
 
-def extract_times(text: str, anchor: dt.date | None, doc: Doc | None = None) -> list[TimeExpr]:
+def extract_times(
+    text: str, anchor: dt.date | None, doc: Doc | None = None, precision: AnchorPrecision = "day"
+) -> list[TimeExpr]:
     """Every time expression in ``text`` as a span with its ISO value against ``anchor``.
 
     ``doc`` (the spaCy parse of the same text) adds bare years spaCy tags as dates and the clause
     tense; without it a regex tense cue is used. Relative expressions are returned even when
-    ``anchor`` is None (value None, precision "unknown").
+    ``anchor`` is None (value None, precision "unknown"). ``precision`` says how much of the
+    anchor is known: "day" (the default), or "month"/"year" for an article dated only that far;
+    then expressions that need no more than the anchor's month or year ("June 18", "in March",
+    "last year") resolve and those that need its day ("tomorrow", "last week") stay None (see
+    ``_resolve_coarse``). ``TimeExpr.anchor`` records the anchor at its precision ("2024-06").
     """
     if doc is not None and not doc_matches(doc, text):
         doc = None
@@ -827,7 +943,7 @@ def extract_times(text: str, anchor: dt.date | None, doc: Doc | None = None) -> 
     if doc is not None:
         cands += _spacy_candidates(text, doc)
     out = []
-    iso_anchor = anchor.isoformat() if anchor else None
+    iso_anchor = anchor_label(anchor, precision) if anchor else None
     for c in _select(cands):
         if _part_of_name(text, c):
             continue
@@ -838,7 +954,7 @@ def extract_times(text: str, anchor: dt.date | None, doc: Doc | None = None) -> 
             continue  # "in two weeks" of past events, "first visit in 24 years": durations
         if c.rule.name == "year_ctx" and _counted_year(text, c, doc):
             continue  # "by 2000 votes"
-        value, precision = _resolve(c, anchor, tense)
+        value, value_precision = _resolve(c, anchor, tense, precision)
         kind: Literal["absolute", "relative"] = c.rule.kind
         if c.rule.name in ("season", "holiday") and c.match["y"]:
             kind = "absolute"
@@ -846,7 +962,7 @@ def extract_times(text: str, anchor: dt.date | None, doc: Doc | None = None) -> 
             TimeExpr(
                 span=Span(c.start, c.end, text[c.start : c.end], "TIMEX"),
                 value=value,
-                precision=precision,  # type: ignore[arg-type]
+                precision=value_precision,  # type: ignore[arg-type]
                 kind=kind,
                 anchor=iso_anchor if kind == "relative" else None,
             )

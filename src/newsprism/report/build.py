@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 
+from newsprism.extract.numbers import figure_text, figure_value
 from newsprism.model import SCHEMA_VERSION, Article
 from newsprism.store import Store
 
@@ -28,6 +29,8 @@ def article_entry(a: Article) -> dict[str, Any]:
     d["word_count"] = a.word_count
     d["display_outlet"] = a.outlet or Path(a.origin.location).stem
     d["text_html"] = highlight(a)
+    for n, nd in zip(a.numbers, d["numbers"]):
+        nd["display"] = figure_text(n.value, n.approx, n.unit, n.span.text)  # how the views print it
     return d
 
 
@@ -67,7 +70,7 @@ def highlight(a: Article) -> str:
     for q in a.quotes:
         marks.append((q.content.start, q.content.end, "quo", f"quote ({q.kind}) — {q.speaker_name or 'unresolved'}"))
     for n in a.numbers:
-        marks.append((n.span.start, n.span.end, "num", f"{n.approx} {n.value:g} {n.unit}".strip()))
+        marks.append((n.span.start, n.span.end, "num", figure_text(n.value, n.approx, n.unit, n.span.text)))
     for t in a.times:
         marks.append((t.span.start, t.span.end, "tim", f"{t.value} ({t.precision})"))
     bounds = sorted({0, len(a.text)} | {s for s, _, _, _ in marks} | {e for _, e, _, _ in marks})
@@ -94,6 +97,9 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["pct"] = lambda x: f"{100 * float(x):.0f}%"
+    # A NumberClaim dict as a reader should see it ("hundreds of thousands (≥100,000) Russians").
+    env.filters["figure"] = lambda n: n.get("display") or figure_text(n["value"], n.get("approx", ""), n.get("unit", ""), n["span"]["text"])
+    env.filters["figure_value"] = lambda n: figure_value(n["value"], n.get("approx", ""), n["span"]["text"])
     return env
 
 

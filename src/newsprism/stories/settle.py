@@ -14,10 +14,13 @@ time grammar itself lives in ``newsprism.extract.times``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from newsprism.model import Article, DateEvidence, Published, Span, TimeExpr
 
@@ -34,6 +37,7 @@ STOP = set(
     who whom whose what when where while during since until up down out more most very just""".split()
 )
 MIN_SIMILARITY = 0.2
+ANCHOR_MIN_CONFIDENCE = 0.5  # as ``extract.annotate.ANCHOR_MIN_CONFIDENCE``
 CRAWL_GAP_DAYS = 45  # a header date this far after the story's events is taken as a crawl date
 
 
@@ -70,7 +74,7 @@ def _first_day(value: str | None) -> dt.date | None:
 
 def trusted_day(a: Article) -> dt.date | None:
     p = a.published
-    if p.value and p.precision == "day" and p.confidence >= 0.5 and not p.conflict:
+    if p.value and p.precision == "day" and p.confidence >= ANCHOR_MIN_CONFIDENCE and not p.conflict:
         return dt.date.fromisoformat(p.value[:10])
     return None
 
@@ -110,7 +114,8 @@ def _similarity(a: set[str], b: set[str]) -> float:
 def infer_from_story(article: Article, pool: list[DatedSentence]) -> tuple[dt.date, float, list[DateEvidence]] | None:
     """Vote for the article's day from its relative expressions aligned with dated sentences."""
     votes: dict[dt.date, float] = defaultdict(float)
-    reasons: dict[dt.date, list[DateEvidence]] = defaultdict(list)
+    # Per day: alignments keyed by (expression, other article, other sentence) -> (mentions, best evidence).
+    reasons: dict[dt.date, dict[tuple[str, str, int], tuple[int, DateEvidence]]] = defaultdict(dict)
     for t in article.times:
         if t.kind != "relative":
             continue
@@ -133,20 +138,35 @@ def infer_from_story(article: Article, pool: list[DatedSentence]) -> tuple[dt.da
                 candidates = [ds.date]
             for day in candidates:
                 votes[day] += sim
-                reasons[day].append(
-                    DateEvidence(
-                        "story", day.isoformat(), "day", round(min(0.85, 0.4 + sim), 2),
-                        f"“{t.span.text}” in this article aligns with a dated passage of {ds.outlet or ds.article_id}: "
-                        f"“{ds.sentence.text[:160]}” ({ds.date.isoformat()})",
-                        Span(t.span.start, t.span.end, t.span.text),
-                    )
+                ev = DateEvidence(
+                    "story", day.isoformat(), "day", round(min(0.85, 0.4 + sim), 2),
+                    f"“{t.span.text}” in this article aligns with a dated passage of {ds.outlet or ds.article_id}: "
+                    f"“{ds.sentence.text[:160]}” ({ds.date.isoformat()})",
+                    Span(t.span.start, t.span.end, t.span.text),
                 )
+                # The same expression aligned with the same passage again ("tomorrow" twice) is
+                # one piece of evidence: count it, keep its most confident alignment.
+                key = (re.sub(r"\s+", " ", t.span.text.lower()), ds.article_id, ds.sentence.start)
+                n, kept = reasons[day].get(key, (0, ev))
+                reasons[day][key] = (n + 1, ev if ev.confidence > kept.confidence else kept)
     if not votes:
         return None
     best = max(votes, key=lambda d: votes[d])
     total = sum(votes.values())
     confidence = round(min(0.85, 0.45 + 0.4 * votes[best] / total * min(1.0, votes[best])), 2)
-    return best, confidence, reasons[best][:3]
+    return best, confidence, _merged(reasons[best].values())[:3]
+
+
+def _merged(items: Iterable[tuple[int, DateEvidence]]) -> list[DateEvidence]:
+    """Evidence with repeated alignments folded in ("“tomorrow” (2 mentions) …"), most confident first."""
+    out = []
+    for n, ev in items:
+        if n > 1:
+            quoted = f"“{ev.span.text}”" if ev.span else ""
+            if quoted and ev.note.startswith(quoted):
+                ev = dataclasses.replace(ev, note=f"{quoted} ({n} mentions){ev.note[len(quoted):]}")
+        out.append(ev)
+    return sorted(out, key=lambda e: -e.confidence)
 
 
 def settle_dates(articles: list[Article]) -> list[Article]:
@@ -230,19 +250,59 @@ def _flag_crawl_header(a: Article, event_days: list[dt.date]) -> bool:
     return flagged
 
 
+def coarse_anchor(a: Article) -> tuple[dt.date, Literal["month", "year"]] | None:
+    """A month/year date to resolve "June 18" or "in March" against when no day is known.
+
+    Same trust rule as a day (confidence >= 0.5, no conflict), with one addition: the month a
+    story gives a member with no date of its own (``_date_from_siblings``, confidence 0.35 as a
+    publication date) anchors it too. That month is the month of the trusted days of the story's
+    other members, and reading the member's "June 18-19" needs only the year (and month) of
+    those same events, which is what the trusted days establish.
+    """
+    p = a.published
+    if not p.value or p.precision not in ("month", "year") or p.conflict:
+        return None
+    from_story = any(e.source == "story" and e.value == p.value and e.precision == p.precision for e in p.evidence)
+    if p.confidence < ANCHOR_MIN_CONFIDENCE and not from_story:
+        return None
+    try:
+        if p.precision == "month":
+            return dt.date(int(p.value[:4]), int(p.value[5:7]), 1), "month"
+        return dt.date(int(p.value[:4]), 1, 1), "year"
+    except ValueError:
+        return None
+
+
 def _reresolve(a: Article) -> None:
-    """Re-anchor relative expressions on the settled publication day."""
-    from newsprism.extract.times import resolve_time
+    """Re-anchor relative expressions on the settled publication day (else on a trusted month/year).
+
+    A day always wins: every relative expression is re-resolved against it, whatever it was
+    anchored on before. Without a day, a month or year anchor (``coarse_anchor``) re-resolves
+    the expressions not already anchored on it, with the clause tense read from the text.
+    """
+    from newsprism.extract.times import anchor_label, clause_tense, resolve_time
 
     day = trusted_day(a) or (
         dt.date.fromisoformat(a.published.value) if a.published.value and a.published.precision == "day" else None
     )
-    if day is None:
-        return
     new: list[TimeExpr] = []
+    if day is not None:
+        for t in a.times:
+            if t.kind == "relative":
+                value, precision = resolve_time(t.span.text, day)
+                t = TimeExpr(t.span, value, precision, "relative", day.isoformat())  # type: ignore[arg-type]
+            new.append(t)
+        a.times = new
+        return
+    coarse = coarse_anchor(a)
+    if coarse is None:
+        return
+    anchor, anchor_precision = coarse
+    label = anchor_label(anchor, anchor_precision)
     for t in a.times:
-        if t.kind == "relative":
-            value, precision = resolve_time(t.span.text, day)
-            t = TimeExpr(t.span, value, precision, "relative", day.isoformat())  # type: ignore[arg-type]
+        if t.kind == "relative" and t.anchor != label:
+            tense = clause_tense(a.text, t.span.start, t.span.end)
+            value, precision = resolve_time(t.span.text, anchor, tense, anchor_precision)
+            t = TimeExpr(t.span, value, precision, "relative", label)  # type: ignore[arg-type]
         new.append(t)
     a.times = new
