@@ -126,3 +126,27 @@ def test_pipeline_links_copy_of_copy_to_root(tmp_path, seeds_dir):
         a, b, c = (store.get(i) for i in run.article_ids)
         assert b.duplicate_of == a.id
         assert c.duplicate_of == a.id
+
+
+def test_pipeline_indexes_only_originals_so_lookups_do_not_grow_with_copies(tmp_path, seeds_dir):
+    """Cost regression: every syndicated copy was added to the LSH index, so each later look-up
+    checked one more candidate per stored copy. Copies link to their root and stay out of the
+    index, in this run and when a later run reloads the index from the store."""
+    from newsprism.pipeline import Pipeline
+    from newsprism.store import Store
+
+    original = (seeds_dir / "001_89bc57a796e3b746.txt").read_text(encoding="utf-8")
+    for i in range(6):
+        (tmp_path / f"copy{i}.txt").write_text(original + f"\n\nDistributed by wire desk {i}.\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(original, encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        p = Pipeline(store)
+        run = p.ingest([str(tmp_path / "a.txt")] + [str(tmp_path / f"copy{i}.txt") for i in range(6)])
+        assert (run.ingested, run.duplicates) == (7, 6)
+        assert list(p.dups.sigs) == [run.article_ids[0]]
+        (tmp_path / "late.txt").write_text(original + "\n\nLate edition.\n", encoding="utf-8")
+        p2 = Pipeline(store)
+        run2 = p2.ingest([str(tmp_path / "late.txt")])
+        assert run2.duplicates == 1
+        assert store.get(run2.article_ids[0]).duplicate_of == run.article_ids[0]
+        assert list(p2.dups.sigs) == [run.article_ids[0]]

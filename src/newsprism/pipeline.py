@@ -104,7 +104,10 @@ class Pipeline:
     def dups(self) -> DuplicateIndex:
         if self._dups is None:
             self._dups = DuplicateIndex()
-            self._dups.load(self.store.signatures())
+            # Only originals are indexed: a copy is linked to its original's root, so indexing it
+            # too would only make every later look-up check one more candidate per known copy
+            # (cost growing with the amount of syndication stored, not with the new article).
+            self._dups.load(self.store.signatures(originals_only=True))
         return self._dups
 
     # -- ingest + clean + dedup + store ---------------------------------------------------
@@ -154,7 +157,8 @@ class Pipeline:
             article.stages.append("dedup")
             report.duplicates += 1
         self.store.put(article, sig.hashvalues)
-        self.dups.add(article.id, sig)
+        if hit is None:
+            self.dups.add(article.id, sig)
         report.ingested += 1
         report.seen.add(article.id)
         report.article_ids.append(article.id)

@@ -198,8 +198,12 @@ class Store:
     def count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
-    def signatures(self) -> Iterator[tuple[str, np.ndarray]]:
-        for r in self.conn.execute("SELECT id, signature FROM minhashes ORDER BY rowid"):
+    def signatures(self, originals_only: bool = False) -> Iterator[tuple[str, np.ndarray]]:
+        """Stored MinHash signatures; ``originals_only`` skips articles linked as copies."""
+        sql = "SELECT m.id, m.signature FROM minhashes m"
+        if originals_only:
+            sql += " JOIN articles a ON a.id = m.id WHERE a.duplicate_of IS NULL"
+        for r in self.conn.execute(sql + " ORDER BY m.rowid"):
             yield r["id"], np.frombuffer(r["signature"], dtype=np.uint64)
 
     # -- stories --------------------------------------------------------------------------
