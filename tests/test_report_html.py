@@ -2,12 +2,14 @@
 
 Runs `analyze` on the real seeds and on the example corpus and inspects report.html with the
 standard library's html.parser (no browser needed): tags balance, nothing is loaded from the
-network, every in-page link has a target, every story shows at least one inline chart, and the
-Markdown view carries the same briefing.
+network, every in-page link has a target, every citation lands on the words it cites (and the
+CSS highlights exactly them), every story shows at least one inline chart, and the Markdown view
+carries the same briefing and passage anchors.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -17,6 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 from newsprism.cli import main
+from newsprism.compare.common import iter_passages
+from newsprism.model import Article, Mention, Origin, Quote, Span
+from newsprism.report.build import VIEW_ONLY, article_entry, mark_up, passage_anchor, passage_css
 from newsprism.report.charts import coverage_svg, outlets_svg, timeline_svg
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -121,12 +126,17 @@ def _analyze(src: Path, tmp: Path) -> Path:
 
 
 @pytest.fixture(scope="module", params=["seeds", "examples"])
-def report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, Page, str]:
+def report_out(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     src = request.getfixturevalue("seeds_dir" if request.param == "seeds" else "examples_dir")
-    out = _analyze(src, tmp_path_factory.mktemp(request.param))
+    return _analyze(src, tmp_path_factory.mktemp(request.param)), request.param
+
+
+@pytest.fixture(scope="module")
+def report(report_out: tuple[Path, str]) -> tuple[str, str, Page, str]:
+    out, which = report_out
     html = (out / "report.html").read_text(encoding="utf-8")
     md = (out / "report.md").read_text(encoding="utf-8")
-    return html, md, _parse(html), request.param
+    return html, md, _parse(html), which
 
 
 def test_report_html_parses_with_balanced_tags(report) -> None:  # type: ignore[no-untyped-def]
@@ -221,3 +231,194 @@ def test_report_quotes_and_disputed_timeline_rows_render(report) -> None:  # typ
     assert re.search(r" \(disputed: \[C\d+\]\(#cmp-[^)]+-C\d+\)", timeline_md)
     badge = re.search(r'<a class="badge warn" href="#(cmp-[^"]+-C\d+)">disputed \(C\d+\)</a>', timeline_html)
     assert badge and badge.group(1) in page.ids
+
+
+# -- citations link to the cited passage ---------------------------------------------------------
+
+PASSAGE_ID = re.compile(r"^a-[0-9A-Za-z_]+-(?:t|h|c\d+-)\d+-\d+$")
+
+
+class PassageText(HTMLParser):
+    """For each passage anchor (an empty ``span.pa``), the text that follows it in its container,
+    as (text, marked) items: ``marked`` says the text carries the class the page's CSS
+    highlights when that anchor is the target (``#id:target~.cpN``); a paragraph break
+    (``span.pb``) is a "\\n\\n" item. Also notes anchors hidden inside a closed <details>."""
+
+    def __init__(self, highlight: dict[str, str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.highlight = highlight  # anchor id -> class
+        self.stack: list[tuple[str, set[str], bool]] = []  # (tag, classes, closed <details>)
+        self.open: dict[str, tuple[int, list[tuple[str, bool | None]]]] = {}
+        self.items: dict[str, list[tuple[str, bool | None]]] = {}
+        self.hidden: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID:
+            return
+        a = {k: v or "" for k, v in attrs}
+        cls = set(a.get("class", "").split())
+        if tag == "span" and "pa" in cls:
+            self.open[a["id"]] = (len(self.stack), [])
+            if any(closed for _, _, closed in self.stack):
+                self.hidden.add(a["id"])
+        if tag == "span" and "pb" in cls:
+            for _, items in self.open.values():
+                items.append(("\n\n", None))
+        self.stack.append((tag, cls, tag == "details" and "open" not in a))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID or not self.stack:
+            return
+        self.stack.pop()
+        for aid, (depth, items) in list(self.open.items()):
+            if len(self.stack) < depth:  # the anchor's container closed
+                self.items[aid] = items
+                del self.open[aid]
+
+    def handle_data(self, data: str) -> None:
+        cls = self.stack[-1][1] if self.stack else set()
+        for aid, (_, items) in self.open.items():
+            items.append((data, self.highlight.get(aid, "-") in cls))
+
+
+def _landing(html: str, page: Page) -> tuple[dict[str, list[tuple[str, bool | None]]], set[str], dict[str, str]]:
+    css = "\n".join(page.styles)
+    highlight = dict(re.findall(r"#(a-[\w-]+):target~\.(cp\d+)", css))
+    parser = PassageText(highlight)
+    parser.feed(html)
+    parser.close()
+    return parser.items, parser.hidden, highlight
+
+
+def _check_landing(items: list[tuple[str, bool | None]], cited: str) -> str | None:
+    """None if the anchor is followed by exactly ``cited`` and the highlighted items are exactly it."""
+    after = "".join(t for t, _ in items)
+    if not after.startswith(cited):
+        return f"text after the anchor is {after[:60]!r}"
+    marked, pos, k = [], 0, 0
+    while pos < len(cited) and k < len(items):  # the items spanning the cited text
+        t, m = items[k]
+        if m is False and t:
+            return f"unhighlighted {t!r} inside the passage"
+        marked.append(t)
+        pos += len(t)
+        k += 1
+    if "".join(marked) != cited:
+        return f"highlight is {''.join(marked)[:60]!r}"
+    if k < len(items) and items[k][1]:
+        return f"highlight runs past the passage into {items[k][0]!r}"
+    return None
+
+
+def _expected(out: Path) -> tuple[dict[str, str], list[str], dict]:
+    """Anchor id -> cited text for every passage of every comparison; the briefing's anchors."""
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    cited: dict[str, str] = {}
+    briefing: list[str] = []
+    for s in data["stories"]:
+        c = s.get("comparison") or {}
+        for p in iter_passages(c):
+            cited[passage_anchor(p)] = p["text"]
+        briefing += [passage_anchor(p) for item in c.get("briefing", {}).get("summary", []) for p in item["citations"]]
+    return cited, briefing, data
+
+
+def test_report_html_citations_land_on_the_cited_passage(report, report_out) -> None:  # type: ignore[no-untyped-def]
+    """Every citation badge links to its passage's anchor (not the article's top); following it
+    lands on the cited words, and the CSS :target rule highlights exactly those words."""
+    html, _, page, _ = report
+    out, _ = report_out
+    cited, briefing, _ = _expected(out)
+    cites = re.findall(r'<a class="badge cite" href="#([^"]+)"', html)
+    assert cites and not [h for h in cites if not PASSAGE_ID.match(h)], [h for h in cites if not PASSAGE_ID.match(h)][:5]
+    assert briefing and set(briefing) <= set(cites), "every briefing citation is a link to its passage"
+    items, hidden, highlight = _landing(html, page)
+    problems = []
+    for aid in sorted(set(cites)):
+        assert aid in page.ids and aid in cited, aid
+        assert aid in highlight, f"no :target rule for {aid}"
+        why = _check_landing(items.get(aid, []), cited[aid])
+        if why:
+            problems.append(f"{aid}: {why}")
+    assert not problems, problems[:5]
+    assert not hidden & set(cites), f"anchors inside closed <details>: {sorted(hidden & set(cites))[:5]}"
+    # captions are cited in both corpora: their anchors are in the (opened) caption list
+    assert any(re.search(r"-c\d+-\d+-\d+$", aid) for aid in cites)
+
+
+def test_report_html_passage_css_is_per_passage_and_inline(report) -> None:  # type: ignore[no-untyped-def]
+    html, _, page, _ = report
+    css = "\n".join(page.styles)
+    rules = re.findall(r"#(a-[\w-]+):target~\.(cp\d+)", css)
+    assert rules and len({a for a, _ in rules}) == len(rules), "one highlight selector per anchor"
+    assert ".pa:target" in css
+
+
+def test_report_md_citations_link_to_listed_passages(report, report_out) -> None:  # type: ignore[no-untyped-def]
+    """report.md uses the same anchor ids: each is an <a id> under its article, with the range and
+    the verbatim start of the passage; every in-document link resolves."""
+    _, md, _, _ = report
+    out, _ = report_out
+    cited, briefing, data = _expected(out)
+    ids = re.findall(r'<a id="([^"]+)"></a>', md)
+    assert len(ids) == len(set(ids)), "ids are unique"
+    links = re.findall(r"\]\(#([^)\s]+)\)", md)
+    assert links and not sorted({x for x in links if x not in set(ids)}), sorted({x for x in links if x not in set(ids)})[:5]
+    passage_links = {x for x in links if PASSAGE_ID.match(x)}
+    assert set(briefing) <= passage_links
+    listed = {x for x in ids if PASSAGE_ID.match(x)}
+    assert listed == passage_links, "exactly the passages the Markdown cites are listed"
+    for line in md.splitlines():
+        m = re.match(r'\s*- <a id="(a-[^"]+)"></a>(?:photo caption \d+, |headline, )?chars (\d+)–(\d+): “(.*)”$', line)
+        if m and m.group(1) in listed:
+            aid, text = m.group(1), cited[m.group(1)]
+            assert re.search(rf"(?:-t|-h|-c\d+-){m.group(2)}-{m.group(3)}$", aid), (aid, line[:80])
+            head = " ".join(text.replace("\n\n", " ¶ ").split())[:60]
+            assert " ".join(m.group(4).split()).startswith(head.rsplit(" ", 1)[0]), (aid, m.group(4)[:80])
+            listed.discard(aid)
+    assert not listed, f"anchors not on a passage line: {sorted(listed)[:3]}"
+    # the view-only markup stays out of the JSON contract
+    assert not [k for a in data["articles"] for k in VIEW_ONLY if k in a]
+
+
+def _article() -> Article:
+    text = "Kim said “we will win the war”.\n\nPutin arrived in Pyongyang on June 18. Officials met."
+    return Article(
+        id="0123456789abcdef", origin=Origin("file", "x.txt"), title="Putin <visits> Kim", text=text,
+        captions=["Photo: Putin & Kim", "Second caption"],
+        mentions=[Mention(0, 3, "Kim", "PERSON", "PERSON:kim"), Mention(33, 38, "Putin", "PERSON", "PERSON:putin")],
+        quotes=[Quote("direct", Span(9, 31, text[9:31]))],
+    )
+
+
+def test_mark_up_crossing_passages_and_highlights_stay_well_formed() -> None:
+    """Passages that cross each other, a quote, an entity and a paragraph break: the markup is
+    flat and balanced, every anchor starts its passage, every highlight covers only it."""
+    a = _article()
+    text = a.text
+    spans = [(4, 20), (15, 45), (9, 31), (0, 3), (33, 72), (40, 40), (62, 85)]
+    cited = [{"article": a.id, "field": "text", "start": s, "end": e, "text": text[s:e]} for s, e in spans]
+    cited += [{"article": a.id, "field": "caption", "index": 0, "start": 7, "end": 18, "text": a.captions[0][7:18]},
+              {"article": a.id, "field": "caption", "index": 1, "start": 0, "end": 6, "text": "Second"},
+              {"article": a.id, "field": "title", "start": 6, "end": 14, "text": "<visits>"},
+              {"article": a.id, "field": "caption", "index": 5, "start": 0, "end": 1, "text": "?"},  # no such caption
+              {"article": a.id, "field": "text", "start": 80, "end": 999, "text": "?"}]  # out of range
+    d = article_entry(a, cited)
+    assert len(d["anchors"]) == len(spans) + 3, "impossible spans get no anchor"
+    css = passage_css([d])
+    doc = (f"<html><head><style>{css}</style></head><body><h3>{d['title_html']}</h3><div class=\"text\">{d['text_html']}</div>"
+           f"<ol>{''.join(f'<li>{c}</li>' for c in d['captions_html'])}</ol></body></html>")
+    page = _parse(doc)
+    assert not page.errors and not [t for t, _ in page.stack], page.errors
+    assert "<p>" not in d["text_html"] and d["text_html"].count('class="pb"') == 1
+    assert "&lt;visits&gt;" in d["title_html"] and "Putin &amp; Kim" in d["captions_html"][0]
+    items, _, highlight = _landing(doc, page)
+    for x in d["anchors"]:
+        assert x["id"] == passage_anchor({**x, "article": a.id}) and x["id"] in page.ids
+        assert highlight[x["id"]] == x["cls"]
+        assert _check_landing(items[x["id"]], x["text"]) is None, (x, items[x["id"]][:6])
+    assert {x["id"] for x in d["anchors"]} >= {"a-0123456789abcdef-t15-45", "a-0123456789abcdef-c0-7-18",
+                                                "a-0123456789abcdef-h6-14", "a-0123456789abcdef-t40-40"}
+    # highlights keep their tooltips, and the paragraph break is not swallowed by a passage
+    assert 'title="quote (direct) — unresolved"' in d["text_html"]
+    assert mark_up("a\n\nb", [(0, 2, "ent", "x")]).count('class="pb"') == 1, "a boundary inside a break moves past it"
