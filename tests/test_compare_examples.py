@@ -193,3 +193,19 @@ def test_compare_examples_timeline_rows_merging_conflict_sides_are_disputed(exam
         if any(passage_key(p) not in disputed for p in e["passages"]):
             assert passage_key(e["label"]) not in disputed, e["label"]["text"]
     assert all(passage_key(e["label"]) not in disputed for e in rows)
+
+
+def test_compare_examples_briefing_opens_with_the_lead_and_reads_in_story_order(example) -> None:  # type: ignore[no-untyped-def]
+    """Regression: the briefing listed lines in selection order, so it opened with a detail (the
+    time the gate gave way) and the lead about the dam failure came ninth."""
+    _, arts, comparison = example
+    summary = comparison["briefing"]["summary"]
+    assert "spillway gate" in summary[0]["text"] and "failed" in summary[0]["text"]
+    by_id = {a.id: a for a in arts}
+
+    def rel(item: dict[str, Any]) -> float:
+        p = item["passage"]
+        return p["start"] / len(by_id[p["article"]].text)
+
+    assert rel(summary[0]) < 0.1
+    assert rel(summary[0]) <= min(rel(i) for i in summary[1:]) + 1e-9

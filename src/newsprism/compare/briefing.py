@@ -7,7 +7,8 @@ skipped when it carries loaded words in the outlet's own voice, is mostly a dire
 quotes someone speaking in the first person, or opens with a pronoun that needs the previous
 sentence ("He", "This"). A sentence taking part in a conflict ranks lower and is flagged
 ``disputed`` with the conflict ids. Nothing is rewritten: each summary item is a verbatim slice of one
-article's text plus the passages of every outlet that reports the same fact.
+article's text plus the passages of every outlet that reports the same fact. The chosen lines
+are then put in reading order: by where their fact sits, on average, in the reporting articles.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
         chosen.append(best)
         used_facts.add(f["id"])
         used_sentences.add((st.article.id, st.sent_start))
+    chosen.sort(key=lambda c: _story_position(c[1], statements))
     summary = []
     for st, f in chosen:
         summary.append({
@@ -117,6 +119,17 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
     single = [f["id"] for f in facts if f["single_source"] and _informative(f, statements)]
     return {"summary": summary, "key_facts": key, "single_source_facts": single,
             "method": "Sentences are verbatim from the articles, chosen by corroboration with redundancy removed (MMR); sentences with loaded words or first-person quotes are skipped."}
+
+
+def _story_position(f: dict[str, Any], statements: Sequence[Statement]) -> float:
+    """Where the fact sits in the articles that report it (0 = lead, 1 = end; captions last).
+
+    Selection ranks by corroboration; reading order follows the articles' own inverted pyramid,
+    so the briefing opens with what the leads report and ends with the background.
+    """
+    pos = [statements[i].sent_start / max(1, len(statements[i].article.text))
+           for i in f["_statements"] if statements[i].field == "text"]
+    return sum(pos) / len(pos) if pos else 1.0
 
 
 def _one_per_outlet(passages: list[dict[str, Any]], chosen: Statement) -> list[dict[str, Any]]:
