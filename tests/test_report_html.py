@@ -422,3 +422,25 @@ def test_mark_up_crossing_passages_and_highlights_stay_well_formed() -> None:
     # highlights keep their tooltips, and the paragraph break is not swallowed by a passage
     assert 'title="quote (direct) — unresolved"' in d["text_html"]
     assert mark_up("a\n\nb", [(0, 2, "ent", "x")]).count('class="pb"') == 1, "a boundary inside a break moves past it"
+
+
+def test_report_lists_story_members_stored_by_an_earlier_run(tmp_path: Path, seeds_dir: Path) -> None:
+    """Regression: when a second analyze run added articles to a story from the first run, the
+    report left the earlier members out, so citations of them pointed at nothing."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for i, f in enumerate(sorted(seeds_dir.glob("*.txt"))):
+        (first if i < 3 else second).joinpath(f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    for src, out in ((first, tmp_path / "out1"), (second, tmp_path / "out2")):
+        result = CliRunner().invoke(main, ["analyze", str(src), "-o", str(out), "--db", db, "-q"])
+        assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out2" / "report.json").read_text(encoding="utf-8"))
+    assert data["run"]["ingested"] == 2
+    assert len(data["articles"]) == 5  # the story's three earlier members are listed too
+    assert [len(s["articles"]) for s in data["stories"]] == [5]
+    html = (tmp_path / "out2" / "report.html").read_text(encoding="utf-8")
+    page = _parse(html)
+    assert not sorted({a for a in page.anchors if a not in page.ids})
+    assert "article not in this report" not in html
