@@ -16,6 +16,7 @@ from newsprism.stories.cluster import (
     StoryClusterer,
     cluster_batch,
     embed_many,
+    shouts,
     story_id,
 )
 
@@ -149,3 +150,14 @@ def test_stories_cluster_the_seed_articles_are_one_story(seeds_dir: Path) -> Non
     (story,) = c.stories()
     assert "PERSON:vladimir-putin" in story.entities and "GPE:north-korea" in story.entities
     assert "Putin" in story.label
+    # Regression: the label was 003's "Putin will travel to North Korea TOMORROW ..." — a
+    # headline that shouts and dates itself; a plain-case member headline names the story.
+    assert not shouts(story.label), story.label
+
+
+def test_stories_cluster_shouting_headlines_are_told_from_acronyms() -> None:
+    assert shouts("Putin will travel to North Korea TOMORROW for two-day visit")
+    assert shouts("BREAKING: dam fails in Mirela")
+    assert not shouts("UN and NATO condemn KCNA report")
+    assert not shouts("DAM FAILS IN MIRELA")  # all capitals is a style, not emphasis
+    assert not shouts("Putin to visit North Korea for the first time in over two decades")

@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -58,6 +59,21 @@ from newsprism.stories.features import (
 
 VECTOR_KEY = "stories.embedding"  # Article.extras key of a cached embedding (float16, hex)
 MODEL_KEY = "stories.embedding_model"
+
+
+_SHOUT = re.compile(r"\b[A-Z]{5,}\b")
+
+
+def shouts(title: str) -> bool:
+    """A mixed-case headline with a long all-capitals word ("TOMORROW", "BREAKING").
+
+    Acronyms are mostly shorter (UN, NATO, KCNA); a title that is all capitals is a style, not
+    emphasis, and does not count.
+    """
+    letters = [c for c in title if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return False
+    return bool(_SHOUT.search(title))
 
 
 @dataclass(frozen=True)
@@ -358,8 +374,11 @@ class StoryClusterer:
         label = s.info[0].title
         if centroid.size and len(s.info) > 1:
             # A real headline beats a lead sentence standing in for a missing title.
+            # Then a headline in plain case beats one that shouts ("... North Korea TOMORROW for
+            # ..."): the label names the story long after the day, in every report.
             sims = [
-                (m.headline, float(np.dot(m.vector.astype(np.float32), centroid)) if m.vector is not None else -1.0)
+                (m.headline, not shouts(m.title),
+                 float(np.dot(m.vector.astype(np.float32), centroid)) if m.vector is not None else -1.0)
                 for m in s.info
             ]
             label = s.info[max(range(len(sims)), key=sims.__getitem__)].title
