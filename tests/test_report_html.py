@@ -231,6 +231,9 @@ def test_report_quotes_and_disputed_timeline_rows_render(report) -> None:  # typ
     assert re.search(r" \(disputed: \[C\d+\]\(#cmp-[^)]+-C\d+\)", timeline_md)
     badge = re.search(r'<a class="badge warn" href="#(cmp-[^"]+-C\d+)">disputed \(C\d+\)</a>', timeline_html)
     assert badge and badge.group(1) in page.ids
+    # the timeline chart, which is what the eye reads first, flags the row too
+    svg = timeline_html[timeline_html.index("<svg"): timeline_html.index("</svg>")]
+    assert re.search(r">⚠ C\d+(,C\d+)*</text>", svg) and "disputed: C" in svg
 
 
 # -- citations link to the cited passage ---------------------------------------------------------

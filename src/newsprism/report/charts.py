@@ -14,6 +14,7 @@ from typing import Any
 
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
 ACCENT = "#2f5dab"
+WARN = "#b45309"  # disputed rows
 MUTED = "#5b6475"
 LINE = "#dde2ea"
 PALETTE = ["#2f5dab", "#c8553d", "#3a9d5d", "#8e5ea2", "#d39b1d", "#2a9bb7", "#7a7f87"]
@@ -134,7 +135,8 @@ def timeline_svg(timeline: list[dict[str, Any]], width: int = 760) -> str:
         label = e.get("label", {}) or {}
         outlets = ", ".join(e.get("outlets", []))
         cy = top + pad + line_h / 2 + 1
-        tip = (f"{format_date(e['date'])} — {n} independent outlet(s): {outlets}\n"
+        tip = (f"{format_date(e['date'])} — {n} independent outlet(s): {outlets}"
+               + (f"; disputed: {', '.join(e.get('disputed') or [])}" if e.get("disputed") else "") + "\n"
                f"“{label.get('text', '')}” ({_source_note(label)})")
         parts.append("<g>")
         parts.append(f"<title>{_e(tip)}</title>")
@@ -151,12 +153,16 @@ def timeline_svg(timeline: list[dict[str, Any]], width: int = 760) -> str:
             tail = f'<tspan fill="{MUTED}" font-size="11"> — {_e(src)}</tspan>' if j == len(lines) - 1 else ""
             parts.append(f'<text x="{x_text}" y="{top + pad + line_h * (j + 1) - 3}" fill="#1d2330">{_e(text)}{tail}</text>')
         parts.append(f'<text x="{x_right}" y="{cy + 4}" text-anchor="end" fill="{color if n > 1 else MUTED}" font-weight="600">{n}</text>')
+        disputed = e.get("disputed") or []
+        if disputed:  # the row merges passages from a conflict's sides: say so where it is read
+            parts.append(f'<text x="{x_right - 18}" y="{cy + 4}" text-anchor="end" fill="{WARN}" font-size="11" '
+                         f'font-weight="600">⚠ {_e(",".join(disputed))}</text>')
         parts.append("</g>")
     ly = height - 12
     parts.append(f'<circle cx="{x_text + 5}" cy="{ly - 4}" r="6" fill="{ACCENT}"/>')
     parts.append(f'<text x="{x_text + 16}" y="{ly}" fill="{MUTED}" font-size="11">2+ independent outlets</text>')
     parts.append(f'<circle cx="{x_text + 165}" cy="{ly - 4}" r="4" fill="#9aa3b2"/>')
-    parts.append(f'<text x="{x_text + 175}" y="{ly}" fill="{MUTED}" font-size="11">one outlet · dot size = outlets · hover a row for passage and outlets</text>')
+    parts.append(f'<text x="{x_text + 175}" y="{ly}" fill="{MUTED}" font-size="11">one outlet · dot size = outlets · ⚠ C1: disputed, see the conflicts</text>')
     parts.append("</svg>")
     return "".join(parts)
 
