@@ -172,3 +172,20 @@ def test_clean_document_derived_title_not_cut_at_abbreviation(seeds_dir: Path) -
     assert a.title_source == "derived_from_lead"
     assert a.title and "U.S. Secretary of State Antony Blinken" in a.title  # was just "... June 18, U.S."
     assert a.text.startswith(a.title.removesuffix(" …"))
+
+
+def test_clean_short_record_text_is_an_article_but_a_short_file_is_not() -> None:
+    """Regression: JSONL records of wire briefs (ECB+ has 41 under 30 words, e.g. "PHILADELPHIA
+    76ERS Fired Jim O'Brien, coach. Named Maurice Cheeks coach.") were all rejected as E103."""
+    from newsprism.clean import clean_document
+    from newsprism.errors import InputError
+    from newsprism.model import Origin, RawDocument
+
+    brief = "PHILADELPHIA 76ERS Fired Jim O'Brien, coach. Named Maurice Cheeks coach."
+    a = clean_document(RawDocument(origin=Origin(kind="json", location="briefs.jsonl#3"), body=brief))
+    assert a.text == brief
+    with pytest.raises(InputError) as exc:
+        clean_document(RawDocument(origin=Origin(kind="file", location="brief.txt"), body=brief))
+    assert exc.value.code == "E103"
+    with pytest.raises(InputError):  # a record still needs a sentence or so
+        clean_document(RawDocument(origin=Origin(kind="json", location="x.jsonl#1"), body="Read more"))

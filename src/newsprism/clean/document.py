@@ -15,6 +15,10 @@ from newsprism.model import Article, DateEvidence, Published, RawDocument, Span
 
 MIN_CHARS = 200
 MIN_WORDS = 30
+# A record (JSON line, feed entry) hands us its text as the article: a 20-word wire brief is
+# real news there, while a page or a loose file that short is navigation, an error page or junk.
+MIN_WORDS_RECORD = 8
+MIN_CHARS_RECORD = 40
 DERIVED_TITLE_MAX = 110
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # How far to trust each kind of date evidence when nothing contradicts it.
@@ -58,7 +62,9 @@ def clean_document(raw: RawDocument) -> Article:
 
     text, paragraphs, subheadings = _assemble(cleaned)
     words = estimate_words(text)
-    if words < MIN_WORDS or (len(text) < MIN_CHARS and not _CJK.search(text)):
+    record = raw.origin.kind in ("json", "feed") and raw.format == "text"
+    min_words, min_chars = (MIN_WORDS_RECORD, MIN_CHARS_RECORD) if record else (MIN_WORDS, MIN_CHARS)
+    if words < min_words or (len(text) < min_chars and not _CJK.search(text)):
         raise InputError(E_TOO_SHORT, f"too little article text after cleaning ({words} words)", location)
     article = Article(id=content_id(text), origin=raw.origin, url=raw.url, text=text)
     article.paragraphs, article.subheadings = paragraphs, subheadings

@@ -266,6 +266,10 @@ class StoryClusterer:
         buckets: list[int | None] = [None]
         if lo is not None and hi is not None:
             buckets += list(range(self._buckets.bucket(lo), self._buckets.bucket(hi) + 1))  # type: ignore[arg-type]
+        if f.published is None and f.coarse is not None:  # also look where the text says it belongs
+            c_lo, c_hi = f.coarse[0] - dt.timedelta(days=w), f.coarse[1] + dt.timedelta(days=w)
+            buckets += list(range(self._buckets.bucket(c_lo), self._buckets.bucket(c_hi) + 1))  # type: ignore[arg-type]
+            buckets = list(dict.fromkeys(buckets))
         out = set()
         for key, _sim in self._buckets.search(f.vector, buckets, self.settings.neighbours):
             si = self._key_story[key]
@@ -274,6 +278,9 @@ class StoryClusterer:
                 continue
             if f.published is not None and s.profile.first is not None and s.last is not None:
                 if f.published > s.last + dt.timedelta(days=w) or f.published < s.profile.first - dt.timedelta(days=w):
+                    continue
+            elif f.coarse is not None and s.profile.first is not None and s.last is not None:
+                if f.coarse[0] > s.last + dt.timedelta(days=w) or f.coarse[1] < s.profile.first - dt.timedelta(days=w):
                     continue
             out.add(si)
         return out
