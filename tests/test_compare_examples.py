@@ -128,6 +128,20 @@ def test_compare_examples_corroboration_counts_copies_once(example) -> None:  # 
             assert f["independent_outlets"] == len(outlets_without_copy)
 
 
+def test_compare_examples_same_figure_worded_differently_is_one_fact(example) -> None:  # type: ignore[no-untyped-def]
+    """Regression: "About 3,000 homes were flooded, Mayor Varga-Orsi told the Post" and "About
+    3,000 homes are under water, according to the city council" stood alone next to the wire's
+    "About 3,000 homes were flooded in the low-lying districts ...": one quantity of one thing
+    (events.same_claim) makes them one fact, with the other counts still apart."""
+    answers, arts, comparison = example
+    files = {a.id: _file(a) for a in arts}
+    want = set(next(c for c in answers["corroborated"] if "3,000" in c["fact"])["files"])
+    homes = [f for f in comparison["facts"] if any("3,000 homes" in p["text"] for p in f["passages"])]
+    assert len(homes) == 1
+    assert {files[p["article"]] for p in homes[0]["passages"]} >= want  # measured: all 4 (+ the wire copy)
+    assert not any("4,200" in p["text"] or "450" in p["text"] for p in homes[0]["passages"])
+
+
 def test_compare_examples_single_source_facts_stay_single(example) -> None:  # type: ignore[no-untyped-def]
     _, _, comparison = example
     for needle in ("18 million verants", "about 450 people", "50 million verants", "completed in 1971"):

@@ -82,6 +82,39 @@ def test_compare_seeds_weapons_supply_is_corroborated(seeds) -> None:  # type: i
     assert _fact_outlets(comparison, r"weapon|munition|ammunition|shells", 2)
 
 
+def _outlets_stating(f: dict[str, Any], pattern: str) -> set[str]:
+    rx = re.compile(pattern, re.I)
+    return {_outlet(p["outlet"]) for p in f["passages"] if rx.search(p["text"])}
+
+
+def test_compare_seeds_first_visit_since_2000_reaches_three_outlets(seeds) -> None:  # type: ignore[no-untyped-def]
+    """Regression: 001 ("first visit ... since ... 2000"), 003 ("first trip ... 24 years ago",
+    "second visit ... since ... 2000", "In 2000 - the last time"), 002 ("ahead of his first visit
+    to the country since 2000", a background claim) and 000 (quoting ISW: "last visited North Korea
+    in 2000") ended up in several 1-2 outlet facts. The background claim and the claim link
+    (same kind of event, same past date, a participant in common) bring them together."""
+    _, comparison, _ = seeds
+    best = max(comparison["facts"], key=lambda f: len(_outlets_stating(f, r"\b2000\b|24 years ago")))
+    outlets = _outlets_stating(best, r"\b2000\b|24 years ago")
+    assert len(outlets) >= 3, best["passages"]  # measured: 4 with embeddings, 3 lexical
+    assert best["independent_outlets"] >= 3
+    assert not any("June 18" in p["text"] or "2019" in p["text"] for p in best["passages"])
+
+
+def test_compare_seeds_weapons_supply_reaches_three_outlets(seeds, request) -> None:  # type: ignore[no-untyped-def]
+    """Regression: "North Korea is shipping weapons to Russia" (004), "sending weapons to Moscow"
+    (003), "sent about 7,400 containers of ammunition to Russia" (002), "sent containers to Russia
+    that may contain around 5 million artillery shells" (001) were two 2-outlet facts. The claim
+    frame (supply, arms, North Korea and Russia) links them."""
+    _, comparison, _ = seeds
+    pattern = r"weapon|munition|ammunition|shells"
+    best = max(comparison["facts"], key=lambda f: len(_outlets_stating(f, pattern)))
+    floor = 3 if "embeddings" in request.node.name else 2  # lexical: measured 2 (aligned apart in the first pass)
+    assert len(_outlets_stating(best, pattern)) >= floor, best["passages"]  # measured: 4 with embeddings
+    # the figures stay related, never a conflict
+    assert not [c for c in comparison["conflicts"] if c["kind"] == "number" and c["subject"] and "ammunition" in c["subject"]]
+
+
 def test_compare_seeds_meeting_place_conflict(seeds) -> None:  # type: ignore[no-untyped-def]
     _, comparison, _ = seeds
     places = [c for c in comparison["conflicts"] if c["kind"] == "place"]
@@ -165,7 +198,9 @@ def test_compare_seeds_briefing_covers_every_corroborated_core_fact(seeds) -> No
     texts = [i["text"] for i in comparison["briefing"]["summary"]]
     assert any("June 18" in t for t in texts)
     assert any("2000" in t for t in texts), texts
-    assert any("weapons" in t or "munitions" in t for t in texts), texts
+    # the supply fact merges every outlet's wording; its line may say weapons, munitions,
+    # ammunition or shells (the 5 million shells sentence is the least redundant one)
+    assert any(re.search(r"weapons|munitions|ammunition|shells", t) for t in texts), texts
     summary = comparison["briefing"]["summary"]
     if len(summary) > 5:  # lines past the minimum of five are all corroborated
         assert sum(1 for i in summary if i["independent_outlets"] < 2) <= 5

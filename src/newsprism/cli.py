@@ -26,7 +26,7 @@ from newsprism.errors import NewsError, StoreError
 from newsprism.store.db import default_db_path
 
 # Each evaluation lives in newsprism/evaluate/<name>.py and exposes ``command`` (a click command).
-EVALUATIONS = ("extraction", "quotes", "timex", "clustering", "framing")
+EVALUATIONS = ("extraction", "quotes", "timex", "clustering", "framing", "corroboration")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

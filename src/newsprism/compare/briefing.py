@@ -68,6 +68,8 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
     for f in facts:
         for i in f["_statements"]:
             st = statements[i]
+            if st.part_of is not None:
+                continue  # a background claim: its sentence is its own statement's candidate
             ok, penalty = _sentence_ok(st, lexicon)
             if not ok:
                 continue

@@ -23,20 +23,27 @@ one fact, from the extracted time expressions and places only:
 A statement counts as "dated" only by its own words, never by the story: an undated statement
 about the past is left to the similarity score.
 
+The other way round, :func:`same_claim` says when two statements make one specific claim however
+they word it (the same past event on the same date, the same claim frame between the same
+participants, the same quantity of the same thing); the aligner's join pass uses it to bring a
+claim's scattered facts together.
+
 The same place rules serve the conflict finder (``newsprism.compare.conflicts``), which looks for
 exactly the pairs cut here that are nonetheless about one event.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from newsprism.compare.dates import DateRange, date_range
-from newsprism.compare.statements import Place, Statement
+from newsprism.compare.statements import PREDICATES, Place, Statement
 
 MIN_ANCHOR_CONFIDENCE = 0.5  # a publication date this sure anchors "tomorrow" and defines the story window
 NEAR_WINDOW_DAYS = 7  # a date this close to the story window is about the story's own event
@@ -160,6 +167,113 @@ def places_apart(a: Statement, b: Statement) -> str:
     return res[1] if res and res[0] >= PLACE_CUT else ""
 
 
+# -- one claim, however worded ------------------------------------------------------------------
+PARTICIPANT_LABELS = ("PERSON", "GPE", "ORG")
+COUNTED_EVENTS = frozenset(PREDICATES.values())  # what news counts: killed, evacuated, rescued, arrested ...
+
+
+@dataclass(frozen=True)
+class ClaimKey:
+    """What identifies a statement's claim beyond its wording (see :func:`same_claim`)."""
+
+    participants: frozenset[str]  # people, places, organisations (a background claim adds its sentence's)
+    events: frozenset[str]  # event classes ("visit", "fail")
+    frames: frozenset[tuple[str, str, frozenset[str]]]  # ("supply", "arms", participants): statements._claim_frames
+    past: tuple[DateRange, ...]  # explicit dates away from the story window: a past event ("since 2000")
+    figures: tuple[tuple[float, str, str, bool], ...] = ()  # (value, unit, what it counts, approximate?): "about 3,000 homes flooded"
+
+
+def claim_key(st: Statement, window: DateRange | None, parent: Statement | None = None) -> ClaimKey:
+    ents = set(st.entities) | (set(parent.entities) if parent is not None else set())
+    past: tuple[DateRange, ...] = ()
+    if window is not None:
+        past = tuple(r for t, r in st.dates if trusted_time(st, t) and r.days_apart(window) > NEAR_WINDOW_DAYS)
+    figures = tuple((float(x.value), (x.unit or "").lower(), st.predicates.get(x.span.start, ""), bool(x.approx))
+                    for x in st.numbers if _specific(x, st.predicates.get(x.span.start, "")))
+    return ClaimKey(
+        frozenset(e for e in ents if e.split(":")[0] in PARTICIPANT_LABELS),
+        frozenset(st.events),
+        frozenset((p, o, frozenset(e for e in who if e.split(":")[0] in PARTICIPANT_LABELS)) for p, o, who in st.claims),
+        past,
+        figures,
+    )
+
+
+SPECIFIC_VALUE = 100  # a count this large names one quantity; a smaller one only with what it counts
+VAGUE = re.compile(r"\b(several|few|many|dozens|scores|tens|hundreds|thousands|millions|billions)\b", re.I)  # "several hundred"
+
+
+def _specific(n: Any, predicate: str) -> bool:
+    """A figure that can identify a claim: a large count of something ("about 3,000 homes"), or a
+    count of casualties, evacuees, arrests ... ("twelve people died": with a participant in
+    common, see :func:`same_claim`), never a small count of anything ("14 points", "two miles")."""
+    if not n.value or not (n.unit or predicate) or VAGUE.search(n.approx or ""):
+        return False
+    return abs(float(n.value)) >= SPECIFIC_VALUE or predicate in COUNTED_EVENTS
+
+
+def _same_figure(x: tuple[float, str, str, bool], y: tuple[float, str, str, bool]) -> bool:
+    """One quantity: equal values (within 2% when either is approximate: "about", "some"), and
+    the same unit with what they count compatible ("3,000 homes flooded" / "3,000 homes are under
+    water"), or the same thing counted ("4,200 people evacuated" / "some 4,200 were evacuated")."""
+    if x[0] != y[0] and not ((x[3] or y[3]) and abs(x[0] - y[0]) <= 0.02 * max(abs(x[0]), abs(y[0]))):
+        return False
+    if x[1] and x[1] == y[1]:
+        return not (x[2] and y[2] and x[2] != y[2])
+    return bool(x[2]) and x[2] == y[2]
+
+
+def _buckets(v: float) -> set[str]:
+    """Two-significant-digit buckets of v and v ± 2%: values within 2% share one."""
+    return {f"#{x:.2g}" for x in (v * 0.98, v, v * 1.02)}
+
+
+def same_claim(a: ClaimKey, b: ClaimKey) -> bool:
+    """Two statements make one specific claim, however worded: the same kind of event at the same
+    past date with a participant in common ("first visit since 2000" / "last visited North Korea
+    in 2000" / "his first trip 24 years ago"), or the same predicate on the same kind of object
+    between the same two or more participants ("shipping weapons to Russia" / "sent containers
+    of ammunition to Russia"), or the same quantity of the same thing ("about 3,000 homes"; a
+    count under 100 only with a participant in common).
+    Dates inside the story's window are left out: every report shares them."""
+    shared = a.participants & b.participants
+    if any(_same_figure(x, y) and (x[0] >= SPECIFIC_VALUE or shared) for x in a.figures for y in b.figures):
+        return True
+    if any(p == q and o == r and len(x & y) >= 2 for p, o, x in a.frames for q, r, y in b.frames):
+        return True
+    if not shared or not a.events & b.events:
+        return False
+    return any(x.compatible(y) for x in a.past for y in b.past)
+
+
+def claim_links(statements: Sequence[Statement], among: np.ndarray | None = None) -> np.ndarray:
+    """n x n bool: pairs of statements of different articles that make one claim (:func:`same_claim`)."""
+    n = len(statements)
+    out = np.zeros((n, n), dtype=bool)
+    if n < 2:
+        return out
+    window = story_window(statements)
+    keys = [claim_key(s, window, statements[s.part_of] if s.part_of is not None else None) for s in statements]
+    # only pairs with a participant or a figure's value in common can make one claim (sparse product)
+    ids: dict[str, int] = {}
+    rows, cols = [], []
+    for i, k in enumerate(keys):
+        for e in list(k.participants) + [b for f in k.figures for b in _buckets(f[0])]:
+            rows.append(i)
+            cols.append(ids.setdefault(e, len(ids)))
+    if not ids:
+        return out
+    m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(ids)))
+    art = np.array([hash(s.article.id) for s in statements])
+    mask = ((m @ m.T).toarray() > 0) & (art[:, None] != art[None, :])
+    if among is not None:
+        mask &= among | among.T
+    for i, j in np.argwhere(np.triu(mask, 1)):
+        if same_claim(keys[i], keys[j]):
+            out[i, j] = out[j, i] = True
+    return out
+
+
 # -- the constraint ------------------------------------------------------------------------------
 def cannot_link(statements: Sequence[Statement], among: np.ndarray | None = None) -> tuple[np.ndarray, list[dict[str, Any]]]:
     """(n x n bool matrix of pairs never aligned into one fact, the cut pairs with reasons).
@@ -191,6 +305,6 @@ def cannot_link(statements: Sequence[Statement], among: np.ndarray | None = None
     return forbid, cuts
 
 
-__all__ = ["EventTime", "cannot_link", "dates_apart", "event_time", "place_pair", "places_apart",
+__all__ = ["ClaimKey", "EventTime", "cannot_link", "claim_key", "claim_links", "same_claim", "dates_apart", "event_time", "place_pair", "places_apart",
            "places_compatible", "specific_places", "story_window", "trusted_time"]
 

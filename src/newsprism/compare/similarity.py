@@ -31,14 +31,18 @@ PENALTY_DATES = 0.15  # both statements dated, no date in common: likely differe
 EMBED_MAX_STATEMENTS = 2500  # beyond this a story is aligned lexically (MiniLM runs ~130 sentences/s)
 
 
-def tfidf(docs: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-    """Rows: L2-normalised sublinear TF-IDF vectors of the token lists."""
+def tfidf(docs: Sequence[Sequence[str]], fit: int | None = None) -> sparse.csr_matrix:
+    """Rows: L2-normalised sublinear TF-IDF vectors of the token lists.
+
+    Document frequencies come from the first ``fit`` documents (all by default), so rows added
+    after them (background claims, which repeat their sentence's words) leave the weights alone.
+    """
     vocab: dict[str, int] = {}
     rows, cols, vals = [], [], []
     df: Counter[str] = Counter()
-    for toks in docs:
+    n = len(docs) if fit is None else fit
+    for toks in docs[:n]:
         df.update(set(toks))
-    n = len(docs)
     for i, toks in enumerate(docs):
         tf = Counter(toks)
         for w, c in tf.items():
@@ -46,7 +50,7 @@ def tfidf(docs: Sequence[Sequence[str]]) -> sparse.csr_matrix:
             rows.append(i)
             cols.append(j)
             vals.append((1 + math.log(c)) * (math.log((1 + n) / (1 + df[w])) + 1))
-    m = sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(1, len(vocab))), dtype=np.float64)
+    m = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), max(1, len(vocab))), dtype=np.float64)
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.csr_matrix(sparse.diags(1 / norms) @ m)
@@ -115,15 +119,20 @@ def _date_bonus(x: Statement, y: Statement) -> float:
     return best
 
 
-def similarity_matrix(statements: Sequence[Statement], use_embeddings: bool = True) -> tuple[np.ndarray, np.ndarray, bool]:
-    """(combined similarity, lexical TF-IDF cosine, embeddings used?); pairs of one article score 0."""
+def similarity_matrix(statements: Sequence[Statement], use_embeddings: bool = True, fit: int | None = None) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(combined similarity, lexical TF-IDF cosine, embeddings used?); pairs of one article score 0.
+
+    TF-IDF weights are fitted on the first ``fit`` statements (all by default): the statements
+    proper, not the background claims appended after them.
+    """
     n = len(statements)
     if n == 0:
         return np.zeros((0, 0)), np.zeros((0, 0)), False
     # entity ids join the words, so a shared rare entity counts more than a shared 'Putin'
-    x = tfidf([s.lemmas + [f'@{e}' for e in s.entities] * 2 for s in statements])
+    x = tfidf([s.lemmas + [f'@{e}' for e in s.entities] * 2 for s in statements], fit)
     lex = (x @ x.T).toarray()
-    emb = _embed([s.text for s in statements]) if use_embeddings and n <= EMBED_MAX_STATEMENTS else None
+    size = n if fit is None else fit  # the cap counts statements proper, not background claims
+    emb = _embed([s.text for s in statements]) if use_embeddings and size <= EMBED_MAX_STATEMENTS else None
     ent = _entity_dice(statements)
     bonus = np.zeros((n, n))
     cand = np.argwhere(np.triu((lex > 0.1) | (ent > 0), 1))

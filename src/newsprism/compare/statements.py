@@ -10,6 +10,10 @@ whether two statements can be one event (``newsprism.compare.events``), the tens
 ongoing), which dates are only reference points ("since 2000"), and which places are where
 something happened ("in Pyongyang") rather than actors ("Seoul said").
 
+A sentence's second claim ("The streets were decorated ... ahead of his first visit to the
+country since 2000") is also a *part* (:func:`background_statements`): a verbatim sub-span with
+its own features, used only to let the sentence corroborate a second fact.
+
 Photo captions are statements too (they often carry the only explicit date and place of an
 event); their passages say ``field: "caption"`` with the caption's ``index``. The extract stage
 annotates only the body, so captions are annotated here with the same extractors (or simple
@@ -77,6 +81,10 @@ CONCEPTS = {
     "praise": "praise", "laud": "praise", "hail": "praise", "thank": "praise", "appreciate": "praise",
     "sanction": "sanction", "embargo": "sanction",
 }
+# Claim frames: a predicate that acts on a kind of thing ("shipping weapons to Russia", "a supply of
+# munitions from Pyongyang", "signed a treaty"), with the participants named in its phrase.
+FRAME_PREDICATES = frozenset({"supply", "sign"})
+FRAME_OBJECTS = frozenset({"arms", "deal"})
 FACILITY_NOUNS = {
     "airport": "airport", "airbase": "base", "base": "base", "spaceport": "spaceport",
     "cosmodrome": "spaceport", "palace": "palace", "guesthouse": "guesthouse", "hotel": "hotel",
@@ -136,9 +144,11 @@ class Statement:
     main_lemma: str = ""
     predicates: dict[int, str] = field(default_factory=dict)  # figure start -> what it counts
     frames: set[tuple[str, str]] = field(default_factory=set)  # (subject lemma, event): ("gate", "fail")
+    claims: set[tuple[str, str, frozenset[str]]] = field(default_factory=set)  # (predicate, object, participants): see _claim_frames
     context_dates: list[DateRange] = field(default_factory=list)  # dates inherited from the paragraph before
     current_tense: bool = False  # future or present progressive ("will visit", "is visiting", "is set to travel")
     reference_times: set[int] = field(default_factory=set)  # starts of "since 2000"-type dates: a reference point, not the event's date
+    part_of: int | None = None  # a background claim inside statement ``part_of`` (see :func:`background_statements`)
 
     @property
     def article_id(self) -> str:
@@ -476,6 +486,35 @@ def _frames(tokens: list[Token]) -> set[tuple[str, str]]:
     return out
 
 
+def _claim_frames(tokens: list[Token], mentions: list[Mention], metonyms: dict[str, str]) -> set[tuple[str, str, frozenset[str]]]:
+    """(predicate, object, participants) for each frame predicate acting on a frame object:
+    "North Korea is shipping weapons to Russia" -> ("supply", "arms", {north-korea, russia}). The
+    object is the verb's direct object (or passive subject), the noun's "of" complement or compound
+    ("a supply of munitions", "arms transfers"), or a word inside it ("containers of ammunition");
+    the participants are the entities in the predicate's phrase and its subject."""
+    ids_at: dict[int, set[str]] = {}
+    for m in mentions:
+        ids = {m.entity_id} | ({metonyms[m.entity_id]} if m.entity_id in metonyms else set())
+        for k in range(m.start, m.end):
+            ids_at.setdefault(k, set()).update(ids)
+    out: set[tuple[str, str, frozenset[str]]] = set()
+    for t in tokens:
+        lemma = t.lemma_.lower()
+        pred = CONCEPTS.get(lemma) or EVENT_WORDS.get(lemma)
+        if pred not in FRAME_PREDICATES or t.pos_ not in ("VERB", "NOUN"):
+            continue
+        objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass", "compound")]
+        objs += [g for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        kinds = {CONCEPTS.get(x.lemma_.lower()) or EVENT_WORDS.get(x.lemma_.lower()) for o in objs for x in o.subtree}
+        kinds &= FRAME_OBJECTS
+        if not kinds:
+            continue
+        region = list(t.subtree) + [x for c in t.children if c.dep_ == "nsubj" for x in c.subtree]
+        who = frozenset(e for x in region for e in ids_at.get(x.idx, ()))
+        out |= {(pred, k, who) for k in kinds}
+    return out
+
+
 def _predicate(doc: Doc, start: int) -> str:
     """What a figure counts, from the verb that governs it ("killing 12 people" -> "kill")."""
     span = doc.char_span(start, start + 1, alignment_mode="expand")
@@ -551,6 +590,126 @@ def build_statements(articles: list[Article], fields: list[FieldDoc] | None = No
     return out, fields
 
 
+# -- background claims -------------------------------------------------------------------------
+# Nouns naming an event: "ahead of his first visit to the country since 2000", "an inquiry into the
+# failure of a spillway gate ..., which flooded ...". Reporting and the things supplied ("arms") are
+# not events of their own.
+EVENT_NOUNS = frozenset(
+    {w for w, e in EVENT_WORDS.items() if e != "speak"}
+    | {w for w, c in CONCEPTS.items() if c in ("visit", "supply", "meet", "deal", "kill")}
+    | {"invasion", "offensive", "shipment", "delivery", "transfer", "export"}
+)
+MIN_PART_WORDS = 4  # alphabetic words a background claim needs to stand on its own
+MAX_PART_SHARE = 0.85  # a part this much of its statement is the statement itself
+
+
+def _part_spans(fd: FieldDoc, st: Statement) -> list[tuple[int, int]]:
+    """Spans of the claims a statement carries besides its main one (verbatim sub-spans):
+
+    - each sentence of a quotation merged over several sentences, and the clauses of a quoted
+      sentence ("..., and Putin last visited North Korea in 2000," the article says);
+    - a clause with a subject of its own coordinated below the main one ("... for a visit amid
+      suspicion Moscow is seeking to secure a long-term supply of munitions ...");
+    - a subject whose relative clause dates or counts something ("Solvik, who on Wednesday
+      promised an independent inquiry, has not commented ...");
+    - an event noun phrase inside a prepositional phrase that says when or how many, or what
+      happened ("... ahead of his first visit to the country since 2000", "an inquiry into the
+      failure of a spillway gate at the Dravo reservoir, which flooded parts of Mirela on Tuesday").
+    """
+    doc = fd.doc
+    span = doc.char_span(st.start, st.end, alignment_mode="expand")
+    if span is None:
+        return []
+    out: list[tuple[int, int]] = []
+    sents = [x for x in doc.sents if x.start_char < st.end and st.start < x.end_char]
+    for x in sents:
+        a, b = max(x.start_char, st.start), min(x.end_char, st.end)
+        if len(sents) > 1:
+            out.append((a, b))
+        sub = doc.char_span(a, b, alignment_mode="contract")
+        if sub is None:
+            continue
+        pos = a
+        for left_end, right_start in sorted(_clause_cuts(sub)):
+            if len(doc.text[pos:left_end].split()) >= 4 and len(doc.text[right_start:b].split()) >= 4:
+                out.append((pos, left_end))
+                pos = right_start
+        if pos != a:
+            out.append((pos, b))
+    marked = [(t.span.start, t.span.end) for t in fd.times] + [(n.span.start, n.span.end) for n in fd.numbers]
+    for t in span:
+        if t.pos_ in ("VERB", "AUX") and t.dep_ == "conj" and t.head.i >= span.start and any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP") for c in t.children
+        ):
+            subj = min(c.left_edge.idx for c in t.children if c.dep_ in ("nsubj", "nsubjpass"))
+            out.append((min(subj, t.idx), t.right_edge.idx + len(t.right_edge.text)))
+        elif t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("nsubj", "nsubjpass") and any(
+            c.dep_ == "relcl" and any(c.left_edge.idx <= a and b <= c.right_edge.idx + len(c.right_edge.text) for a, b in marked)
+            for c in t.children
+        ):
+            # a relative clause that dates or counts something: "Solvik, who on Wednesday promised
+            # an independent inquiry, has not commented"
+            out.append((t.left_edge.idx, t.right_edge.idx + len(t.right_edge.text)))
+        elif t.pos_ == "NOUN" and t.dep_ == "pobj" and t.lemma_.lower() in EVENT_NOUNS:
+            lo, hi = t.left_edge.idx, t.right_edge.idx + len(t.right_edge.text)
+            # a claim of its own: it says when, how many, or what happened (a relative clause);
+            # "a meeting of Putin with Kim" alone is not one
+            clause = any(d.dep_ in ("relcl", "acl") and d.pos_ in ("VERB", "AUX") for d in t.subtree)
+            if clause or any(lo <= a and b <= hi for a, b in marked):
+                out.append((lo, hi))
+    spans = []
+    for a, b in out:
+        a, b = _trim(fd.text, max(a, st.start), min(b, st.end))
+        a, b = _trim_punct(fd.text, a, b)
+        words = len(re.findall(r"[^\W\d_]+", fd.text[a:b]))
+        if words < MIN_PART_WORDS or b - a > MAX_PART_SHARE * (st.end - st.start) or (a, b) in spans:
+            continue
+        spans.append((a, b))
+    # the finest pieces only: a part holding another part carries that claim and one more
+    return [(a, b) for a, b in spans if not any((a, b) != (c, d) and a <= c and d <= b for c, d in spans)]
+
+
+def _trim_punct(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in ".,;:!?)]}" + "\u2019\u201d":
+        s += 1
+    while e > s and text[e - 1] in ",;:([{" + "\u2018\u201c":
+        e -= 1
+    s, e = _trim(text, s, e)
+    m = re.search(r"[\s,]+(?:and|or|but)$", text[s:e])  # "an $82 million deal and"
+    return (s, s + m.start()) if m else (s, e)
+
+
+def background_statements(statements: list[Statement], fields: list[FieldDoc]) -> list[Statement]:
+    """The background claims of a story's statements, as statements of their own (``part_of`` set).
+
+    A sentence carries its main claim and often a second one: "The streets were decorated ...
+    ahead of his first visit to the country since 2000." Statements are one claim each for the
+    aligner, so such a sentence can corroborate only one fact; these parts let it corroborate the
+    second too. Parts are numbered after the statements (``idx`` continues) and are used only to
+    join facts other outlets report (``newsprism.compare.facts.join_pass``); a part that joins
+    none is dropped, so it never makes a fact of its own.
+    """
+    by_field = {(fd.article.id, fd.field, fd.index): fd for fd in fields}
+    metonyms = _metonyms(fields)
+    cities = _story_cities(fields)
+    out: list[Statement] = []
+    n = len(statements)
+    for st in statements:
+        fd = by_field.get((st.article.id, st.field, st.index))
+        if fd is None:
+            continue
+        for a, b in _part_spans(fd, st):
+            part = _statement(n + len(out), fd, a, b, st.sent_start, st.sent_end, st.source, metonyms, cities)
+            if part is None:
+                continue
+            part.part_of = st.idx
+            part.attributed = part.attributed or st.attributed  # "X said ..." frames every part of the sentence
+            part.sources = list(dict.fromkeys(part.sources + st.sources))
+            part.context_dates = [] if part.dates else list(st.context_dates)
+            out.append(part)
+    return out
+
+
 CONTEXT_WINDOW = 6  # statements back in which an undated statement looks for its event's date
 
 
@@ -611,6 +770,7 @@ def _statement(idx: int, fd: FieldDoc, s: int, e: int, ss: int, se: int, key: st
                     st.reference_times.add(t.span.start)
     st.events = _event_words(toks)
     st.frames = _frames(toks)
+    st.claims = _claim_frames(toks, ms, metonyms)
     st.negated = _negated(toks)
     st.attributed, st.sources = _sources_in(fd, s, e, text)
     qs = [(qa, qb) for qa, qb in fd.quotes if overlaps(s, e, qa, qb)]

@@ -43,12 +43,14 @@ from typing import Any
 from newsprism.compare.briefing import build_briefing, numbers_table, quotes_by_speaker, quotes_without_speaker
 from newsprism.compare.common import disputed_passages, independence_keys, outlet_label, passage_key
 from newsprism.compare.conflicts import ConflictFinder
-from newsprism.compare.events import cannot_link, story_window
-from newsprism.compare.facts import FLOOR_RATIO, THRESHOLD_EMBEDDING, THRESHOLD_LEXICAL, build_facts, cluster
+from newsprism.compare.events import cannot_link, claim_links, story_window
+from newsprism.compare.facts import (
+    FLOOR_RATIO, THRESHOLD_EMBEDDING, THRESHOLD_LEXICAL, build_facts, cluster, join_pass, keep_parts,
+)
 from newsprism.compare.framing import compare_framing
 from newsprism.compare.lexicon import Lexicon, default_lexicon
 from newsprism.compare.similarity import similarity_matrix
-from newsprism.compare.statements import build_statements
+from newsprism.compare.statements import background_statements, build_statements
 from newsprism.compare.timeline import build_timeline
 from newsprism.model import Article, Story
 
@@ -64,17 +66,25 @@ def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None
     keys = independence_keys(arts)
     outlet_of = {a.id: outlet_label(a) for a in arts}
     statements, fields = build_statements(arts)
-    sim, lex, embedded = similarity_matrix(statements, use_embeddings)
+    n = len(statements)
+    # background claims ("... ahead of his first visit to the country since 2000") follow the
+    # statements; they only ever join facts other outlets report (facts.join_pass / keep_parts)
+    every = statements + background_statements(statements, fields)
+    sim_all, _, embedded = similarity_matrix(every, use_embeddings, fit=n)
+    sim = sim_all[:n, :n]
     threshold = THRESHOLD_EMBEDDING if embedded else THRESHOLD_LEXICAL
-    forbid, cuts = cannot_link(statements, sim >= threshold * FLOOR_RATIO)  # pairs that could share a fact
-    groups = cluster(statements, sim, threshold, forbid)
-    facts = build_facts(statements, groups, sim)
-    fact_of = {i: f["id"] for f in facts for i in f["_statements"]}
+    forbid, cuts = cannot_link(every, sim_all >= threshold * FLOOR_RATIO)  # pairs that could share a fact
+    groups = cluster(statements, sim, threshold, forbid[:n, :n])
+    claim = claim_links(every)
+    groups = join_pass(every, sim_all, threshold, groups + [[k] for k in range(n, len(every))], forbid, claim=claim)
+    groups = keep_parts(every, groups, n, sim_all)
+    facts = build_facts(every, groups, sim_all)
+    fact_of = {i: f["id"] for f in facts for i in f["_statements"] if i < n}
     conflicts, related = ConflictFinder(statements, sim, fact_of, threshold, fields).run()
     _link_conflicts(facts, conflicts)
     timeline = build_timeline(statements, fact_of, conflicts)
     framing = compare_framing(arts, fields, statements, lexicon)
-    briefing = build_briefing(statements, facts, lexicon, conflicts)
+    briefing = build_briefing(every, facts, lexicon, conflicts)
     for f in facts:
         f.pop("_statements")
     return {
@@ -98,11 +108,11 @@ def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None
         "timeline": timeline,
         "framing": framing,
         "method": {
-            "statements": len(statements),
+            "statements": n,
             "similarity": "tfidf+entities+embeddings" if embedded else "tfidf+entities",
             "threshold": threshold,
             "story_window": (w.value if (w := story_window(statements)) else ""),
-            "pairs_kept_apart": len(cuts),
+            "pairs_kept_apart": sum(1 for c in cuts if c["a"] < n and c["b"] < n),
             "seconds": round(time.perf_counter() - t0, 3),
         },
     }
