@@ -207,13 +207,13 @@ class Pipeline:
         if not report.interrupted and not report.aborted:
             articles = self.extract(articles)
             report.stories = self.stories(articles)
-            articles = self.store.get_many(report.article_ids)  # dates settled by the stories
-            # A story this run touched may hold articles stored by earlier runs; its comparison
-            # cites them, so the report lists them too (after this run's own articles).
+            # Read back with the dates the stories settled. A story this run touched may hold
+            # articles stored by earlier runs; its comparison cites them, so the report lists
+            # them too (after this run's own articles).
             earlier = dict.fromkeys(i for s in report.stories for i in s.members)
             for i in report.article_ids:
                 earlier.pop(i, None)
-            articles += self.store.get_many(earlier)
+            articles = self.store.get_many([*report.article_ids, *earlier])
         data = build_report(articles, report, self.store)
         write_reports(data, Path(out_dir))
         return report, data

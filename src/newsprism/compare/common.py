@@ -103,7 +103,7 @@ NON_SPEECH_CUES = frozenset({"stance", "intention"})
 
 
 def is_said(q: Any) -> bool:
-    """A quote of what someone said, wrote or believes, not a stance/intention cue."""
+    """A quote (or attribution) of what someone said, wrote or believes, not a stance/intention cue."""
     return not (q.cue is not None and q.cue.label in NON_SPEECH_CUES)
 
 

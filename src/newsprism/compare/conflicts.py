@@ -23,7 +23,7 @@ from rapidfuzz.distance import Levenshtein
 from newsprism.compare.common import passage
 from newsprism.compare.events import place_pair, places_compatible, specific_places, trusted_time
 from newsprism.compare.similarity import PENALTY_DATES
-from newsprism.compare.statements import FieldDoc, Place, Statement
+from newsprism.compare.statements import FieldDoc, Statement
 from newsprism.model import NumberClaim
 
 MIN_CONFIDENCE = 0.5  # weaker pairs only join a conflict that a stronger pair established
@@ -325,10 +325,6 @@ class ConflictFinder:
         return bool(a and b and not any(x.compatible(y) for _, x in a for _, y in b))
 
     # -- dates ----------------------------------------------------------------------------
-    @staticmethod
-    def _trusted(st: Statement, t: Any) -> bool:
-        return trusted_time(st, t)
-
     def dates(self, pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
         edges = []
         for i, j in pairs:
@@ -336,7 +332,7 @@ class ConflictFinder:
             if len(a.dates) != 1 or len(b.dates) != 1:
                 continue
             (ta, ra), (tb, rb) = a.dates[0], b.dates[0]
-            if ra.compatible(rb) or not self._trusted(a, ta) or not self._trusted(b, tb):
+            if ra.compatible(rb) or not trusted_time(a, ta) or not trusted_time(b, tb):
                 continue
             if ra.precision == "year" or rb.precision == "year" or ra.days_apart(rb) > 400:
                 continue  # a different year is more often a different event than a contradiction
@@ -397,14 +393,6 @@ class ConflictFinder:
         return [(max(e[0] for e in es), sorted({k for e in es for k in (e[1], e[2])})) for es in groups.values()]
 
     # -- places ---------------------------------------------------------------------------
-    @staticmethod
-    def _specific(st: Statement) -> list[Place]:
-        return specific_places(st)
-
-    @staticmethod
-    def _compatible(p: Place, q: Place) -> bool:
-        return places_compatible(p, q)
-
     def _same_event(self, i: int, j: int) -> float:
         """How surely two passages describe one event (0 = not the same event)."""
         a, b = self.st[i], self.st[j]
@@ -422,16 +410,13 @@ class ConflictFinder:
         # one side undated: only when the passages are aligned as one fact
         return 0.8 if self.aligned(i, j, 1.0) else 0.0
 
-    def _place_pair(self, a: Statement, b: Statement) -> tuple[float, str] | None:
-        return place_pair(a, b)
-
     def places(self, pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
         edges: list[tuple[float, int, int, str]] = []
         for i, j in pairs:
             same = self._same_event(i, j)
             if not same:
                 continue
-            res = self._place_pair(self.st[i], self.st[j])
+            res = place_pair(self.st[i], self.st[j])
             if res:
                 edges.append((round(res[0] * same, 2), i, j, res[1]))
         out = []
@@ -454,10 +439,10 @@ class ConflictFinder:
         groups: list[dict[str, Any]] = []
         for k in members:
             st = self.st[k]
-            ps = self._specific(st)
+            ps = specific_places(st)
             home = None
             for g in groups:
-                if any(self._compatible(p, q) for p in ps for q in g["_places"]):
+                if any(places_compatible(p, q) for p in ps for q in g["_places"]):
                     home = g
                     break
             if home is None:

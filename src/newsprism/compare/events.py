@@ -246,7 +246,7 @@ def same_claim(a: ClaimKey, b: ClaimKey) -> bool:
     return any(x.compatible(y) for x in a.past for y in b.past)
 
 
-def claim_links(statements: Sequence[Statement], among: np.ndarray | None = None) -> np.ndarray:
+def claim_links(statements: Sequence[Statement]) -> np.ndarray:
     """n x n bool: pairs of statements of different articles that make one claim (:func:`same_claim`)."""
     n = len(statements)
     out = np.zeros((n, n), dtype=bool)
@@ -266,8 +266,6 @@ def claim_links(statements: Sequence[Statement], among: np.ndarray | None = None
     m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(ids)))
     art = np.array([hash(s.article.id) for s in statements])
     mask = ((m @ m.T).toarray() > 0) & (art[:, None] != art[None, :])
-    if among is not None:
-        mask &= among | among.T
     for i, j in np.argwhere(np.triu(mask, 1)):
         if same_claim(keys[i], keys[j]):
             out[i, j] = out[j, i] = True

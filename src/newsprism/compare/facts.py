@@ -73,19 +73,18 @@ CLAIM_RATIO = 0.75  # two groups making one claim (events.same_claim) merge at t
 
 
 def join_pass(statements: Sequence[Statement], sim: np.ndarray, threshold: float, groups: list[list[int]],
-              forbid: np.ndarray | None = None, ratio: float = JOIN_RATIO, claim: np.ndarray | None = None,
-              claim_ratio: float = CLAIM_RATIO) -> list[list[int]]:
+              forbid: np.ndarray | None = None, claim: np.ndarray | None = None) -> list[list[int]]:
     """Second pass over the first pass's groups, best merge first, never across a forbidden pair:
 
     - a single-source group (a statement no other outlet was aligned with, the copies of one wire
       story, a background claim of :func:`~newsprism.compare.statements.background_statements`
       given as a singleton group) joins the group it links to best when that adds an independent
-      outlet: average link at least ``ratio * threshold``, no pair below the floor. The first pass
+      outlet: average link at least ``JOIN_RATIO * threshold``, no pair below the floor. The first pass
       takes each link once, in order, so a statement whose best partner was still small gets
       another chance against the grown fact here;
     - two groups with a pair that makes one claim (``claim``, from
       :func:`newsprism.compare.events.claim_links`) merge, whatever their outlets, at
-      ``claim_ratio * threshold`` on average, a claim pair counting as a link at the threshold.
+      ``CLAIM_RATIO * threshold`` on average, a claim pair counting as a link at the threshold.
       Otherwise two multi-outlet groups never merge here.
     """
     floor = threshold * FLOOR_RATIO
@@ -103,40 +102,44 @@ def join_pass(statements: Sequence[Statement], sim: np.ndarray, threshold: float
         mask = art[a][:, None] != art[b][None, :]
         if not mask.any():
             return -1.0
-        block = sim[ix][mask]
+        s_ix = sim[ix]
+        block = s_ix[mask]
         if claim is not None and claim[ix].any():
             # one claim: the groups may share outlets (an article then cites several passages);
             # a pair making the claim (and not unrelated in wording: above half the floor) counts
             # as a link at the threshold, however it is worded; every statement must make the
             # claim with one statement of the other group, or be close to that group on average
-            link = claim[ix] & mask & (sim[ix] >= CLAIM_MIN_SIM * floor)
-            near = claim_ratio * threshold
+            link = claim[ix] & mask & (s_ix >= CLAIM_MIN_SIM * floor)
+            near = CLAIM_RATIO * threshold
             cnt = np.maximum(mask.sum(axis=1), 1), np.maximum(mask.sum(axis=0), 1)
-            sub = np.where(mask, sim[ix], 0.0)
+            sub = np.where(mask, s_ix, 0.0)
             rows_ok = link.any(axis=1) | ~mask.any(axis=1) | (sub.sum(axis=1) / cnt[0] >= near)
             cols_ok = link.any(axis=0) | ~mask.any(axis=0) | (sub.sum(axis=0) / cnt[1] >= near)
             if not (rows_ok.all() and cols_ok.all()) or not link.any():
                 return -1.0
-            eff = np.where(link, np.maximum(sim[ix], threshold), sim[ix])[mask]
+            eff = np.where(link, np.maximum(s_ix, threshold), s_ix)[mask]
             return float(eff.mean()) if eff.mean() >= near else -1.0
         if sources[u] & sources[g] or (len(sources[u]) > 1 and len(sources[g]) > 1):
             return -1.0  # otherwise only a single-source group joins, and only to add an outlet
-        if block.min() < floor or block.mean() < ratio * threshold:
+        if block.min() < floor or block.mean() < JOIN_RATIO * threshold:
             return -1.0
         return float(block.mean())
 
     # candidate pairs of groups: a link strong enough, one side single-source or a claim link
-    low = min(ratio, claim_ratio) * threshold
+    low = min(JOIN_RATIO, CLAIM_RATIO) * threshold
     cand: set[tuple[int, int]] = set()
     linked = sim >= low if claim is None else (sim >= low) | claim
     for i, j in np.argwhere(np.triu(linked, 1)):
         gi, gj = gid[int(i)], gid[int(j)]
         if gi != gj:
             cand.add((min(gi, gj), max(gi, gj)))
+    scores: dict[tuple[int, int], float] = {}  # a pair's score changes only when one of its groups does
     while cand:
         best, pair = -1.0, None
         for gi, gj in cand:
-            sc = score(gi, gj)
+            sc = scores.get((gi, gj))
+            if sc is None:
+                sc = scores[(gi, gj)] = score(gi, gj)
             if sc > best:
                 best, pair = sc, (gi, gj)
         if pair is None:
@@ -146,6 +149,7 @@ def join_pass(statements: Sequence[Statement], sim: np.ndarray, threshold: float
         sources[gi] |= sources.pop(gj)
         for k in members[gi]:
             gid[k] = gi
+        scores = {p: v for p, v in scores.items() if gi not in p and gj not in p}
         cand = {(min(ga, gb), max(ga, gb)) for a, b in cand
                 for ga, gb in [(gi if a == gj else a, gi if b == gj else b)] if ga != gb}
     return [sorted(m) for m in sorted(members.values(), key=lambda m: min(m))]

@@ -35,7 +35,7 @@ from typing import Any
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from newsprism.compare.common import (
-    ATTRIBUTION_CUE, NON_SPEECH_CUES, direct_quote_spans, independence_keys, is_said, outlet_label, overlaps, quoted_spans,
+    ATTRIBUTION_CUE, direct_quote_spans, independence_keys, is_said, outlet_label, overlaps, quoted_spans,
 )
 from newsprism.compare.dates import DateRange, date_range, read_absolute_dates
 from newsprism.extract.nlp import get_nlp
@@ -262,8 +262,7 @@ def parse_fields(articles: list[Article]) -> list[FieldDoc]:
                 mentions, times, numbers = _annotate_extra(doc, a)
             quotes = direct_quote_spans(a)
             # a stance or intention ("Putin seeks alliances") is the outlet's own claim, not an attribution
-            attrs = [(x.statement.start, x.statement.end, x.source_name or x.source.text) for x in a.attributions
-                     if x.cue is None or x.cue.label not in NON_SPEECH_CUES]
+            attrs = [(x.statement.start, x.statement.end, x.source_name or x.source.text) for x in a.attributions if is_said(x)]
             attrs += [(q.content.start, q.content.end, q.speaker_name or (q.speaker.text if q.speaker else "")) for q in a.quotes if is_said(q)]
         else:
             mentions, times, numbers = _annotate_extra(doc, a)

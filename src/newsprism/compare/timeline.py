@@ -21,21 +21,12 @@ import numpy as np
 
 from newsprism.compare.common import disputed_passages, passage, passage_key
 from newsprism.compare.dates import PRECISION_RANK, DateRange
+from newsprism.compare.events import trusted_time
 from newsprism.compare.similarity import tfidf
 from newsprism.compare.statements import Statement
 from newsprism.model import TimeExpr
 
 MERGE_SIMILARITY = 0.25  # statements with the same date and at least this lexical similarity merge
-MIN_ANCHOR_CONFIDENCE = 0.5
-
-
-def _usable(st: Statement, t: TimeExpr) -> bool:
-    """Relative expressions count only when resolved against the article's current, trusted date."""
-    if t.kind != "relative":
-        return True
-    p = st.article.published
-    return bool(t.anchor and p.value and p.precision == "day" and t.anchor[:10] == p.value[:10]
-                and p.confidence >= MIN_ANCHOR_CONFIDENCE)
 
 
 def build_timeline(statements: Sequence[Statement], fact_of: dict[int, str],
@@ -52,7 +43,7 @@ def build_timeline(statements: Sequence[Statement], fact_of: dict[int, str],
     cands: list[tuple[DateRange, TimeExpr, Statement]] = []
     for st in statements:
         for t, r in st.dates:
-            if _usable(st, t):
+            if trusted_time(st, t):  # relative ones only when resolved against a trusted date
                 cands.append((r, t, st))
     entries: list[dict[str, Any]] = []
     for r, t, st in sorted(cands, key=lambda c: (c[0].lo, PRECISION_RANK.get(c[0].precision, 9), c[2].idx)):

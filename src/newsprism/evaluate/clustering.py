@@ -279,7 +279,7 @@ def evaluate_pipeline(path: str | Path = DEFAULT_FILE) -> dict[str, Any]:
         story_of = store.story_of_many(run.article_ids)
         pred: dict[str, str] = {}
         gold: dict[str, str] = {}
-        for a in store.get_many(run.article_ids):
+        for a in articles:
             line = int(a.origin.location.rsplit("#", 1)[1])
             key = str(rows[line - 1]["id"])
             pred[key] = story_of.get(a.id) or f"unassigned:{key}"

@@ -262,10 +262,10 @@ def evaluate_corroboration(gold_path: str | Path = DEFAULT_FILE, corpus: str | P
             score = (len(claim & want), -len(have - (claim & want) - neutral), len(claim))
             if best is None or score > best[0]:
                 best = (score, f, claim, have)
+        not_stated = sorted(fl for fl in g.files if src(fl) and src(fl) not in stated)
         row: dict[str, Any] = {"fact": g.fact, "gold_outlets": len(want), "found": 0, "predicted_outlets": 0,
                                "recall": 0.0, "precision": 0.0, "match": None,
-                               "missed": sorted(fl for fl in g.files if src(fl) not in stated and src(fl)),
-                               "not_stated": sorted(fl for fl in g.files if src(fl) and src(fl) not in stated)}
+                               "missed": list(not_stated), "not_stated": not_stated}
         if best is not None:
             _, f, claim, have = best
             hit = claim & want  # recall: gold outlets whose passage in the fact states the claim
@@ -300,7 +300,8 @@ def evaluate_corroboration(gold_path: str | Path = DEFAULT_FILE, corpus: str | P
     singles: list[dict[str, Any]] = []
     for g in gold.single:
         own = {s for s in (src(f) for f in g.files + g.optional) if s}
-        hosts = [f for f in facts if any(p["article"] == _lookup(files, g.files[0]) and states(g, p["text"]) for p in f["passages"])]
+        aid = _lookup(files, g.files[0])
+        hosts = [f for f in facts if any(p["article"] == aid and states(g, p["text"]) for p in f["passages"])]
         others = sorted({p["outlet"] for f in hosts for p in f["passages"] if keys.get(p["article"]) not in own})
         singles.append({"fact": g.fact, "found": bool(hosts), "merged_with": others})
         if others:

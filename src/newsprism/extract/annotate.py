@@ -9,7 +9,6 @@ article (``extras["errors"]``) and the others still run.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,8 +19,8 @@ from newsprism.extract.entities import AliasTable, extract_entities
 from newsprism.extract.nlp import get_nlp
 from newsprism.extract.numbers import extract_numbers
 from newsprism.extract.quotes import extract_quotes
-from newsprism.extract.times import AnchorPrecision, extract_times
-from newsprism.model import Article
+from newsprism.extract.times import AnchorPrecision, extract_times, period_start
+from newsprism.model import Article, TimeExpr
 
 PARALLEL_FROM = 200  # articles; below this a second process costs more than it saves
 ANCHOR_MIN_CONFIDENCE = 0.5
@@ -48,19 +47,12 @@ def anchor_of(article: Article) -> tuple[dt.date | None, AnchorPrecision]:
     p = article.published
     if not p.value or p.confidence < ANCHOR_MIN_CONFIDENCE or p.conflict:
         return None, "day"
-    try:
-        if p.precision == "month" and re.fullmatch(r"\d{4}-\d{2}", p.value[:7]):
-            return dt.date(int(p.value[:4]), int(p.value[5:7]), 1), "month"
-        if p.precision == "year" and re.fullmatch(r"\d{4}", p.value[:4]):
-            return dt.date(int(p.value[:4]), 1, 1), "year"
-    except ValueError:
-        pass
-    return None, "day"
+    return period_start(p.value, p.precision) or (None, "day")
 
 
-def _anchor_args(article: Article, doc: Doc) -> tuple[dt.date | None, Doc, AnchorPrecision]:
+def _times(article: Article, doc: Doc) -> list[TimeExpr]:
     anchor, precision = anchor_of(article)
-    return anchor, doc, precision
+    return extract_times(article.text, anchor, doc, precision)
 
 
 def _step(article: Article, name: str, fn: Callable[[], Any]) -> Any:
@@ -82,7 +74,7 @@ def annotate(article: Article, doc: Doc, aliases: AliasTable | None = None) -> A
     published = _step(article, "dating", lambda: infer_published(article, doc))
     if published is not None:
         article.published = published
-    times = _step(article, "times", lambda: extract_times(article.text, *_anchor_args(article, doc)))
+    times = _step(article, "times", lambda: _times(article, doc))
     if times is not None:
         article.times = times
     numbers = _step(article, "numbers", lambda: extract_numbers(doc, article.attributions))

@@ -141,8 +141,9 @@ want plan seek intend aim hope expect wish prefer vow pledge promise threaten re
 # Stance cues that also name physical acts ("Russia attacked Ukraine", "troops pounded the town"):
 # a stance only when a person holds it, never a country or an army.
 PHYSICAL_CUES = frozenset("attack target pound assail bash knock hit strike".split())
-# Stance cues that need "as" ("sees the program as a loophole"): "see Kim" is no stance.
+# Relations dropped when their cue sits inside another relation's content (``_drop_nested``).
 NESTED_LABELS = frozenset({"stance", "intention", "belief"})
+# Stance cues that need "as" ("sees the program as a loophole"): "see Kim" is no stance.
 NEEDS_AS = frozenset("see view regard consider".split())
 # Stance cues that need "of"/"about" ("spoke of racism"): "spoke at the rally" is no stance.
 NEEDS_ABOUT = frozenset("speak talk".split())
@@ -1189,13 +1190,11 @@ def _line_rels(doc: Doc, quoted: list[Quoted], in_quote: list[bool]) -> list[_Re
     text = _text(doc)
     rels: list[_Rel] = []
     for p0, p1 in _paragraphs(text):
-        m = re.match(r"([^:\n]{2,40}?)\s*:\s+(\S)", text[p0:p1])
-        if m is not None and m.group(2) not in "\"“‘'":
-            colon = p0 + m.end(1)
-            while text[colon] != ":":
-                colon += 1
+        m = re.match(r"([^:\n]{2,40}?)\s*(:)\s+(\S)", text[p0:p1])
+        if m is not None and m.group(3) not in "\"“‘'":
+            colon = p0 + m.start(2)
             lead = doc.char_span(p0, p0 + m.end(1), alignment_mode="contract")
-            content = _trim(doc, p0 + m.start(2), p1, keep_marks=True)
+            content = _trim(doc, p0 + m.start(3), p1, keep_marks=True)
             words = len(re.findall(r"\w+", text[content[0] : content[1]])) if content else 0
             if lead is not None and content is not None and 1 <= len(lead) <= 4 and words >= 3 \
                     and not any(in_quote[t.i] for t in lead):

@@ -856,6 +856,19 @@ def anchor_label(anchor: dt.date, precision: AnchorPrecision = "day") -> str:
     return {"day": anchor.isoformat(), "month": anchor.strftime("%Y-%m"), "year": f"{anchor.year:04d}"}[precision]
 
 
+def period_start(value: str, precision: str) -> tuple[dt.date, Literal["month", "year"]] | None:
+    """A month ("2024-06") or year ("2024") value as a coarse anchor: the period's first day
+    and its precision; None for a day, an interval or anything malformed."""
+    try:
+        if precision == "month" and re.fullmatch(r"\d{4}-\d{2}", value[:7]):
+            return dt.date(int(value[:4]), int(value[5:7]), 1), "month"
+        if precision == "year" and re.fullmatch(r"\d{4}", value[:4]):
+            return dt.date(int(value[:4]), 1, 1), "year"
+    except ValueError:
+        pass
+    return None
+
+
 def anchor_period(anchor: dt.date, precision: AnchorPrecision) -> tuple[dt.date, dt.date]:
     """First and last day an anchor of that precision may stand for."""
     if precision == "year":

@@ -265,12 +265,9 @@ def coarse_anchor(a: Article) -> tuple[dt.date, Literal["month", "year"]] | None
     from_story = any(e.source == "story" and e.value == p.value and e.precision == p.precision for e in p.evidence)
     if p.confidence < ANCHOR_MIN_CONFIDENCE and not from_story:
         return None
-    try:
-        if p.precision == "month":
-            return dt.date(int(p.value[:4]), int(p.value[5:7]), 1), "month"
-        return dt.date(int(p.value[:4]), 1, 1), "year"
-    except ValueError:
-        return None
+    from newsprism.extract.times import period_start
+
+    return period_start(p.value, p.precision)
 
 
 def _reresolve(a: Article) -> None:
