@@ -207,7 +207,7 @@ def test_compare_seeds_briefing_covers_every_corroborated_core_fact(seeds) -> No
 
 
 def test_compare_seeds_renders_charts_and_partials(seeds) -> None:  # type: ignore[no-untyped-def]
-    from newsprism.report.build import _env
+    from newsprism.report.build import _env, _md_env
     from newsprism.report.charts import render_charts
 
     _, comparison, _ = seeds
@@ -218,7 +218,7 @@ def test_compare_seeds_renders_charts_and_partials(seeds) -> None:  # type: igno
     s = {"id": "seeds", "label": "x", "comparison": comparison, "charts": charts}
     env = _env()
     html = env.from_string('{% include "_story.html.j2" %}').render(s=s)
-    md = env.from_string('{% include "_story.md.j2" %}').render(s=s)
+    md = _md_env().from_string('{% include "_story.md.j2" %}').render(s=s)
     assert "Vladivostok" in html and "<svg" in html and "Briefing" in html
     assert "### Briefing" in md and "Vladivostok" in md
     assert "&lt;svg" not in html  # charts are inserted as markup, text is escaped
@@ -287,7 +287,7 @@ def test_compare_seeds_quotes_by_speaker_list_only_what_people_said(seeds) -> No
 
 def test_compare_seeds_timeline_marks_rows_merging_a_conflict_as_disputed(seeds) -> None:  # type: ignore[no-untyped-def]
     from newsprism.compare.common import disputed_passages, passage_key
-    from newsprism.report.build import _env
+    from newsprism.report.build import _env, _md_env
 
     _, comparison, _ = seeds
     place = next(c for c in comparison["conflicts"] if c["kind"] == "place")
@@ -301,6 +301,6 @@ def test_compare_seeds_timeline_marks_rows_merging_a_conflict_as_disputed(seeds)
         assert e["disputed"] == sorted({c for k in keys for c in disputed.get(k, [])}, key=lambda x: int(x[1:]))
         if any(k not in disputed for k in keys):
             assert passage_key(e["label"]) not in disputed, e["label"]["text"]
-    md = _env().from_string('{% include "_story.md.j2" %}').render(s={"id": "seeds", "comparison": comparison})
+    md = _md_env().from_string('{% include "_story.md.j2" %}').render(s={"id": "seeds", "comparison": comparison})
     row = next(line for line in md.splitlines() if line.startswith(f"| {rows[0]['date']} |"))
     assert f"(disputed: [{place['id']}](#cmp-seeds-{place['id']}))" in row

@@ -15,7 +15,7 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from newsprism.compare.common import field_text, iter_passages
+from newsprism.escape import html_environment, markdown_environment, md_link, md_text
 from newsprism.extract.numbers import figure_text, figure_value
 from newsprism.model import SCHEMA_VERSION, Article
 from newsprism.store import Store
@@ -145,7 +146,7 @@ def passage_anchors(a: Article, cited: Iterable[Mapping[str, Any]]) -> list[dict
     return out
 
 
-def highlight(a: Article, anchors: Sequence[Mapping[str, Any]] = ()) -> str:
+def highlight(a: Article, anchors: Sequence[Mapping[str, Any]] = ()) -> Markup:
     """Article text as HTML with entity / quote / number / time spans marked (overlaps allowed),
     and an anchor at the start of every cited body passage in ``anchors`` (see :func:`mark_up`)."""
     marks: list[tuple[int, int, str, str]] = []
@@ -163,7 +164,7 @@ def highlight(a: Article, anchors: Sequence[Mapping[str, Any]] = ()) -> str:
 PARAGRAPH_BREAK = '<span class="pb"></span>'
 
 
-def mark_up(text: str, marks: Sequence[tuple[int, int, str, str]], anchors: Sequence[Mapping[str, Any]] = ()) -> str:
+def mark_up(text: str, marks: Sequence[tuple[int, int, str, str]], anchors: Sequence[Mapping[str, Any]] = ()) -> Markup:
     """``text`` as flat, always well-nested HTML: highlights, passage anchors, paragraph breaks.
 
     Highlights (entities, quotes, figures, times) and cited passages overlap freely: a passage
@@ -181,6 +182,9 @@ def mark_up(text: str, marks: Sequence[tuple[int, int, str, str]], anchors: Sequ
     highlighted by the sibling combinator: ``#<anchor id>:target ~ .cp<n>`` (one selector per
     passage, :func:`passage_css`). No JavaScript, no ``:has()``, and no way to mis-nest tags,
     whatever overlaps. ``anchors`` are :func:`passage_anchors` rows for this string.
+
+    Every piece of text and every attribute value is escaped here, which is why the result is
+    ``Markup`` (the templates insert it as is; nothing else from input is).
     """
     breaks = [(m.start(), m.end()) for m in re.finditer("\n\n", text)]
     inside = {s + 1 for s, _ in breaks}  # a boundary between a break's two newlines moves past it
@@ -212,7 +216,7 @@ def mark_up(text: str, marks: Sequence[tuple[int, int, str, str]], anchors: Sequ
         if active:
             title = ' title="' + html.escape(" | ".join(t for _, t in active), quote=True) + '"'
         out.append(f'<span class="{" ".join(classes)}"{title}>{seg}</span>')
-    return "".join(out)
+    return Markup("".join(out))
 
 
 TARGET_STYLE = "background:#ffd84d;box-shadow:0 2px 0 #e0a100"
@@ -237,18 +241,50 @@ def page_targets(data: Mapping[str, Any]) -> set[str]:
     return out
 
 
-def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("newsprism.report", "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+def _filters(env: jinja2.Environment) -> jinja2.Environment:
     env.filters["pct"] = lambda x: f"{100 * float(x):.0f}%"
     # A NumberClaim dict as a reader should see it ("hundreds of thousands (≥100,000) Russians").
     env.filters["figure"] = lambda n: n.get("display") or figure_text(n["value"], n.get("approx", ""), n.get("unit", ""), n["span"]["text"])
     env.filters["figure_value"] = lambda n: figure_value(n["value"], n.get("approx", ""), n["span"]["text"])
     env.filters["anchor"] = passage_anchor
+    return env
+
+
+_LOADER = jinja2.PackageLoader("newsprism.report", "templates")
+
+
+def _env() -> jinja2.Environment:
+    """The HTML templates' environment: autoescape always on (newsprism.escape)."""
+    return _filters(html_environment(_LOADER))
+
+
+def md_citer(targets: Iterable[str] | None) -> Callable[[Mapping[str, Any]], Markup]:
+    """The Markdown ``cite(passage)``: ``[outlet, headline](#anchor)``.
+
+    The passage's own anchor when it is in ``targets`` (the ids on the page), else its article's
+    card, else the label alone. In Python rather than a template macro because a macro's output
+    is plain text, which the Markdown environment would escape a second time.
+    """
+    ids = None if targets is None else set(targets)
+
+    def cite(p: Mapping[str, Any]) -> Markup:
+        target = passage_anchor(p)
+        if ids is not None and target not in ids:
+            target = f"a-{p['article']}" if f"a-{p['article']}" in ids else ""
+        label = str(p.get("outlet") or "")
+        if p.get("field") == "caption":
+            label += ", photo caption" + (f" {int(p['index']) + 1}" if p.get("index") is not None else "")
+        elif p.get("field") == "title":
+            label += ", headline"
+        return md_link(label, target) if target else Markup(md_text(label))
+
+    return cite
+
+
+def _md_env() -> jinja2.Environment:
+    """The Markdown templates' environment: every printed value Markdown-escaped."""
+    env = _filters(markdown_environment(_LOADER))
+    env.globals["md_citer"] = md_citer
     return env
 
 
@@ -258,7 +294,7 @@ _MD_LINK = re.compile(r"\]\(#(a-[A-Za-z0-9_-]+)\)")
 def render_markdown(data: dict[str, Any]) -> str:
     """The Markdown report. Under each article it lists, with an ``<a id>`` anchor, exactly the
     passages the Markdown cites (found by rendering once and collecting the link targets)."""
-    tpl = _env().get_template("report.md.j2")
+    tpl = _md_env().get_template("report.md.j2")
     targets = page_targets(data)
     linked = set(_MD_LINK.findall(tpl.render(r=data, targets=targets, linked=set())))
     return tpl.render(r=data, targets=targets, linked=linked)
@@ -268,7 +304,7 @@ def render_story_markdown(story: Any, comparison: dict[str, Any]) -> str:
     """One story's comparison as Markdown (what `newsprism compare ID` prints)."""
     s = story.to_dict()
     s["comparison"] = comparison
-    return _env().get_template("_story.md.j2").render(s=s)
+    return _md_env().get_template("_story.md.j2").render(s=s)
 
 
 def render_html(data: dict[str, Any]) -> str:

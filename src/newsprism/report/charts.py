@@ -12,6 +12,8 @@ import datetime as dt
 import html
 from typing import Any
 
+from markupsafe import Markup
+
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
 ACCENT = "#2f5dab"
 WARN = "#b45309"  # disputed rows
@@ -279,12 +281,16 @@ def coverage_svg(comparison: dict[str, Any], width: int = 760, max_facts: int = 
     return "".join(parts)
 
 
-def render_charts(comparison: dict[str, Any]) -> dict[str, str]:
-    """All charts for one story comparison, as inline SVG strings (empty when nothing to draw)."""
+def render_charts(comparison: dict[str, Any]) -> dict[str, Markup]:
+    """All charts for one story comparison, as inline SVG (empty when nothing to draw).
+
+    ``Markup`` because every text and attribute drawn from the comparison goes through
+    :func:`_e` above; the templates insert these as they are, never with ``|safe``.
+    """
     if not comparison:
-        return {"coverage": "", "timeline": "", "outlets": ""}
+        return {"coverage": Markup(""), "timeline": Markup(""), "outlets": Markup("")}
     return {
-        "coverage": coverage_svg(comparison),
-        "timeline": timeline_svg(comparison.get("timeline", [])),
-        "outlets": outlets_svg(comparison.get("framing", {}).get("table", [])),
+        "coverage": Markup(coverage_svg(comparison)),
+        "timeline": Markup(timeline_svg(comparison.get("timeline", []))),
+        "outlets": Markup(outlets_svg(comparison.get("framing", {}).get("table", []))),
     }
