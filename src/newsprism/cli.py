@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Column, Table
 from rich.text import Text
 
-from newsprism.errors import NewsError, StoreError
+from newsprism.errors import ConfigError, InputError, NewsError, StoreError
 from newsprism.store.db import default_db_path
 
 # Each evaluation lives in newsprism/evaluate/<name>.py and exposes ``command`` (a click command).
@@ -43,7 +43,7 @@ def _store(db: str):  # type: ignore[no-untyped-def]
     try:
         return Store(db)
     except StoreError as exc:
-        err.print(f"error: {exc}")
+        err.print(f"error: {escape(str(exc))}")
         sys.exit(3)
 
 
@@ -67,7 +67,13 @@ def _pipeline(store, quiet: bool, bar: Any, manifest: str | None = None, **files
     task = bar.add_task("ingest", total=None) if bar is not None else None
     m = Manifest()
     if manifest:
-        m.load(Path(manifest))
+        # A bad row is reported and skipped by the run; a wholly unusable --manifest stops here,
+        # before ingesting: articles stored without the metadata asked for would not get it on
+        # a re-run (they count as already stored).
+        try:
+            m.load(Path(manifest))
+        except InputError as exc:
+            raise ConfigError(f"{exc.location}: {exc}") from exc
 
     def progress(event: str, location: str) -> None:
         if bar is not None and task is not None:
@@ -172,7 +178,7 @@ def articles(db: str, outlet: str | None, query: str | None, since: str | None, 
         try:
             rows = store.list_articles(outlet, query, since, until, limit)
         except StoreError as exc:
-            err.print(f"error: {exc}")
+            err.print(f"error: {escape(str(exc))}")
             sys.exit(1)
     if as_json:
         out.print_json(json.dumps(rows))

@@ -99,6 +99,8 @@ class Pipeline:
         self.ingestor = Ingestor(fetcher, manifest)
         self.progress = progress or (lambda event, loc: None)
         self._dups: DuplicateIndex | None = None
+        self._aliases: Any = None
+        self._lexicon: Any = None
 
     @property
     def dups(self) -> DuplicateIndex:
@@ -141,11 +143,7 @@ class Pipeline:
             self.progress("failed", location)
             return
         if article.id in report.seen or self.store.has(article.id):
-            report.already_stored += 1
-            if article.id not in report.seen:
-                report.seen.add(article.id)
-                report.article_ids.append(article.id)
-            self.progress("already_stored", location)
+            self._already_stored(article.id, location, report)
             return
         sig = signature(article.text)
         hit = self.dups.find(article.id, sig)
@@ -155,14 +153,25 @@ class Pipeline:
             root = original.duplicate_of if original is not None and original.duplicate_of else hit[0]
             article.duplicate_of, article.duplicate_score = root, round(hit[1], 3)
             article.stages.append("dedup")
-            report.duplicates += 1
-        self.store.put(article, sig.hashvalues)
+        # replace=False: another process ingesting the same files may have stored it since has()
+        if not self.store.put(article, sig.hashvalues, replace=False):
+            self._already_stored(article.id, location, report)
+            return
         if hit is None:
             self.dups.add(article.id, sig)
+        else:
+            report.duplicates += 1
         report.ingested += 1
         report.seen.add(article.id)
         report.article_ids.append(article.id)
         self.progress("duplicate" if hit else "ingested", location)
+
+    def _already_stored(self, article_id: str, location: str, report: RunReport) -> None:
+        report.already_stored += 1
+        if article_id not in report.seen:
+            report.seen.add(article_id)
+            report.article_ids.append(article_id)
+        self.progress("already_stored", location)
 
     # -- per-article annotation -----------------------------------------------------------
     def extract(self, articles: list[Article]) -> list[Article]:
@@ -170,12 +179,7 @@ class Pipeline:
         annotate = _optional("newsprism.extract.annotate", "annotate_many")
         if annotate is None:
             return articles
-        from newsprism.extract.entities import AliasTable
-
-        try:
-            aliases = AliasTable.load(self.aliases_file)
-        except ValueError as exc:
-            raise ConfigError(str(exc)) from exc
+        aliases = self.load_aliases()
         done = annotate(articles, progress=lambda loc: self.progress("extracted", loc), aliases=aliases)
         self.store.update_many(done)
         return list(done)
@@ -187,21 +191,36 @@ class Pipeline:
             return []
         compare = _optional("newsprism.compare", "compare_story")
         if compare is not None and self.lexicon_file:
-            from newsprism.compare.lexicon import Lexicon
-
-            try:
-                lexicon = Lexicon.load(self.lexicon_file)
-            except (OSError, ValueError) as exc:
-                raise ConfigError(f"{self.lexicon_file}: cannot read lexicon: {exc}") from exc
-            compare = functools.partial(compare, lexicon=lexicon)
+            compare = functools.partial(compare, lexicon=self.load_lexicon())
         stories: list[Story] = assign(self.store, articles, compare)
         return stories
+
+    # -- user settings files -------------------------------------------------------------
+    def load_aliases(self) -> Any:
+        """The alias table with the user's file merged (read once; ConfigError names the file)."""
+        if self._aliases is None:
+            from newsprism.extract.entities import AliasTable
+
+            self._aliases = _read_config("alias", self.aliases_file, AliasTable.load)
+        return self._aliases
+
+    def load_lexicon(self) -> Any:
+        """The framing lexicon with the user's file merged (read once; ConfigError names it)."""
+        if self._lexicon is None:
+            from newsprism.compare.lexicon import Lexicon
+
+            self._lexicon = _read_config("lexicon", self.lexicon_file, Lexicon.load)
+        return self._lexicon
 
     # -- whole job ------------------------------------------------------------------------
     def analyze(self, targets: list[str], out_dir: str | Path) -> tuple[RunReport, dict[str, Any]]:
         """Ingest everything, run every stage on this run's articles, write the reports."""
         from newsprism.report.build import build_report, write_reports
 
+        if _optional("newsprism.extract.annotate", "annotate_many") is not None:
+            self.load_aliases()  # a malformed --aliases / --lexicon stops before ingesting, not after
+        if self.lexicon_file and _optional("newsprism.compare", "compare_story") is not None:
+            self.load_lexicon()
         report = self.ingest(targets)
         articles = self.store.get_many(report.article_ids)
         if not report.interrupted and not report.aborted:
@@ -217,6 +236,20 @@ class Pipeline:
         data = build_report(articles, report, self.store)
         write_reports(data, Path(out_dir))
         return report, data
+
+
+def _read_config(kind: str, path: str | None, load: Callable[[str | None], Any]) -> Any:
+    """Run a settings-file loader; whatever a malformed file makes it raise (bad JSON, a list
+    where an object belongs, a number where a term belongs) becomes one line naming the file."""
+    try:
+        return load(path)
+    except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        if isinstance(exc, (TypeError, AttributeError, KeyError)):
+            reason = f"not the expected shape ({reason})"
+        if path and reason.startswith(f"{path}: "):
+            raise ConfigError(reason) from exc
+        raise ConfigError(f"{path or '(packaged)'}: cannot read {kind} file: {reason}") from exc
 
 
 def run_stage_safely(fn: Callable[[Article], Article], articles: Iterable[Article], name: str) -> list[Article]:

@@ -2,12 +2,25 @@
 
 httpx gives timeouts, redirects and an injectable transport (tests use a local server or
 ``httpx.MockTransport``), so every parser downstream works on strings and is testable offline.
+
+httpx timeouts are per socket operation, so a server sending one byte every few seconds never
+trips them. Each fetch therefore carries a wall-clock budget (connect, redirects, headers and
+body together): every socket operation waits at most what is left of it (CPython applies a
+socket timeout to a whole TLS handshake or sendall, so a trickle cannot stretch those either),
+and name look-ups, which have no timeout, run in a thread bounded by it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ipaddress
+import socket
+import threading
+import time
+import typing
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
+import httpcore
 import httpx
 
 from newsprism.errors import E_FETCH, E_HTTP, E_SIZE, E_TYPE, FetchError
@@ -28,7 +41,10 @@ ACCEPTED_TYPES = (
 
 @dataclass
 class FetchSettings:
-    """Network options in one object (trafilatura-style) instead of many keyword arguments."""
+    """Network options in one object (trafilatura-style) instead of many keyword arguments.
+
+    ``timeout`` is the whole budget of one fetch: connect + redirects + headers + body.
+    """
 
     timeout: float = 20.0
     max_bytes: int = 10_000_000
@@ -41,6 +57,128 @@ class Fetched:
     content: bytes
     content_type: str
     charset: str | None
+
+
+@dataclass
+class Budget:
+    """The wall-clock budget of one fetch, shared by every socket operation it makes."""
+
+    seconds: float
+    start: float = field(default_factory=time.monotonic)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def expired(self) -> bool:
+        return self.elapsed() >= self.seconds
+
+    def clamp(self, timeout: float | None, error: type[Exception]) -> float:
+        """``timeout`` cut to what is left; raises ``error`` once nothing is left."""
+        left = self.seconds - self.elapsed()
+        if left <= 0:
+            raise error(f"deadline of {self.seconds:g}s passed")
+        return left if timeout is None else min(timeout, left)
+
+
+_BUDGET: ContextVar[Budget | None] = ContextVar("newsprism_fetch_budget", default=None)
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every read/write waits at most the current fetch's remaining budget
+    (looked up per call, so a pooled connection serves each later fetch with that fetch's budget)."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def _timeout(self, timeout: float | None, error: type[Exception]) -> float | None:
+        budget = _BUDGET.get()
+        return timeout if budget is None else budget.clamp(timeout, error)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._timeout(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._timeout(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: typing.Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        tls = self._inner.start_tls(ssl_context, server_hostname, self._timeout(timeout, httpcore.ConnectTimeout))
+        return DeadlineStream(tls)
+
+    def get_extra_info(self, info: str) -> typing.Any:
+        return self._inner.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's sync backend with connects and name look-ups bounded by the fetch's budget."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+        socket_options: typing.Iterable[typing.Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        budget = _BUDGET.get()
+        if budget is None:
+            return DeadlineStream(self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
+        error: Exception = httpcore.ConnectError(f"cannot connect to {host}")
+        for address in _resolve(host, port, budget):
+            try:
+                stream = self._inner.connect_tcp(
+                    address, port, budget.clamp(timeout, httpcore.ConnectTimeout), local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+                continue
+            return DeadlineStream(stream)
+        raise error
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: typing.Iterable[typing.Any] | None = None
+    ) -> httpcore.NetworkStream:
+        return DeadlineStream(self._inner.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _resolve(host: str, port: int, budget: Budget) -> list[str]:
+    """Addresses of ``host``; getaddrinfo has no timeout, so it runs in a thread we may abandon."""
+    try:
+        ipaddress.ip_address(host)
+        return [host]
+    except ValueError:
+        pass
+    result: list[typing.Any] = []
+
+    def lookup() -> None:
+        try:
+            result.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as exc:
+            result.append(exc)
+
+    worker = threading.Thread(target=lookup, name=f"resolve {host}", daemon=True)
+    worker.start()
+    worker.join(budget.clamp(None, httpcore.ConnectTimeout))
+    if not result:
+        raise httpcore.ConnectTimeout(f"name lookup of {host} timed out")
+    if isinstance(result[0], OSError):
+        raise httpcore.ConnectError(f"name lookup of {host} failed: {result[0]}")
+    return list(dict.fromkeys(str(info[4][0]) for info in result[0]))
+
+
+def _arm(transport: object) -> None:
+    """Put the deadline backend under an httpx transport's connection pool (httpx exposes no
+    public hook for it; tests/test_ingest_deadline.py fails if an httpx upgrade breaks this)."""
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, DeadlineBackend):
+        pool._network_backend = DeadlineBackend(backend)  # type: ignore[union-attr]
 
 
 class Fetcher:
@@ -57,6 +195,8 @@ class Fetcher:
             headers={"User-Agent": USER_AGENT},
             transport=transport,
         )
+        for t in [self._client._transport, *self._client._mounts.values()]:
+            _arm(t)
 
     def close(self) -> None:
         self._client.close()
@@ -68,35 +208,47 @@ class Fetcher:
         self.close()
 
     def get(self, url: str) -> Fetched:
-        """Fetch ``url``; raise FetchError (one line, naming the URL) on any failure."""
+        """Fetch ``url`` within the budget; raise FetchError (one line, naming the URL) on failure."""
+        budget = Budget(self.settings.timeout)
+        token = _BUDGET.set(budget)
         try:
-            with self._client.stream("GET", url) as resp:
-                if resp.status_code >= 400:
-                    raise FetchError(E_HTTP, f"HTTP {resp.status_code}", url)
-                ctype = resp.headers.get("content-type", "")
-                mime = ctype.split(";")[0].strip().lower()
-                if mime and not mime.startswith(ACCEPTED_TYPES):
-                    raise FetchError(E_TYPE, f"unsupported content type {mime!r}", url)
-                declared = resp.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > self.settings.max_bytes:
-                    raise FetchError(
-                        E_SIZE, f"too large ({declared} bytes > {self.settings.max_bytes})", url
-                    )
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in resp.iter_bytes():
-                    size += len(chunk)
-                    if size > self.settings.max_bytes:
-                        raise FetchError(
-                            E_SIZE, f"too large (> {self.settings.max_bytes} bytes)", url
-                        )
-                    chunks.append(chunk)
-                return Fetched(str(resp.url), b"".join(chunks), mime, resp.charset_encoding)
+            return self._get(url, budget)
         except httpx.InvalidURL as exc:
             raise FetchError(E_FETCH, f"invalid URL ({exc})", url) from exc
-        except httpx.TooManyRedirects as exc:
-            raise FetchError(E_FETCH, "too many redirects", url) from exc
-        except httpx.TimeoutException as exc:
-            raise FetchError(E_FETCH, f"timed out after {self.settings.timeout:g}s", url) from exc
         except httpx.HTTPError as exc:
+            if budget.expired() or isinstance(exc, httpx.TimeoutException):
+                raise _timed_out(budget, url) from exc
+            if isinstance(exc, httpx.TooManyRedirects):
+                raise FetchError(E_FETCH, "too many redirects", url) from exc
             raise FetchError(E_FETCH, f"unreachable ({type(exc).__name__}: {exc})", url) from exc
+        finally:
+            _BUDGET.reset(token)
+
+    def _get(self, url: str, budget: Budget) -> Fetched:
+        with self._client.stream("GET", url) as resp:
+            if resp.status_code >= 400:
+                raise FetchError(E_HTTP, f"HTTP {resp.status_code}", url)
+            ctype = resp.headers.get("content-type", "")
+            mime = ctype.split(";")[0].strip().lower()
+            if mime and not mime.startswith(ACCEPTED_TYPES):
+                raise FetchError(E_TYPE, f"unsupported content type {mime!r}", url)
+            declared = resp.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > self.settings.max_bytes:
+                raise FetchError(E_SIZE, f"too large ({declared} bytes > {self.settings.max_bytes})", url)
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in resp.iter_bytes():
+                if budget.expired():  # also holds for injected transports that bypass the sockets
+                    raise _timed_out(budget, url)
+                size += len(chunk)
+                if size > self.settings.max_bytes:
+                    raise FetchError(E_SIZE, f"too large (> {self.settings.max_bytes} bytes)", url)
+                chunks.append(chunk)
+            if budget.expired():
+                raise _timed_out(budget, url)
+            return Fetched(str(resp.url), b"".join(chunks), mime, resp.charset_encoding)
+
+
+def _timed_out(budget: Budget, url: str) -> FetchError:
+    """The real elapsed time, not the configured one: "timed out after 10.2s (deadline 10s)"."""
+    return FetchError(E_FETCH, f"timed out after {budget.elapsed():.1f}s (deadline {budget.seconds:g}s)", url)

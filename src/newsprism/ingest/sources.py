@@ -105,6 +105,7 @@ class Ingestor:
                 self.manifest.load(m)
             except InputError as err:
                 yield err
+        yield from self.manifest.take_problems()  # bad rows (file:line), skipped; good rows apply
         for item in expand_targets(targets):
             if isinstance(item, InputError):
                 yield item

@@ -24,6 +24,10 @@ from newsprism.model import Article, Story
 from newsprism.store.migrations import migrate
 
 DEFAULT_DB = "newsprism.db"
+_UPSERT = """ON CONFLICT(id) DO UPDATE SET location=excluded.location, url=excluded.url,
+    outlet=excluded.outlet, title=excluded.title, published=excluded.published, lang=excluded.lang,
+    status=excluded.status, duplicate_of=excluded.duplicate_of, words=excluded.words,
+    data=excluded.data, updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')"""
 
 
 def default_db_path() -> str:
@@ -95,15 +99,22 @@ class Store:
     def has(self, article_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
 
-    def put(self, article: Article, signature: np.ndarray | None = None) -> None:
-        """Insert or replace one article (and its MinHash signature) atomically."""
+    def put(self, article: Article, signature: np.ndarray | None = None, replace: bool = True) -> bool:
+        """Store one article (and its MinHash signature) atomically; True if written.
+
+        ``replace=False`` stores a new id only and returns False, writing nothing, when the id is
+        stored already: the check and the write share one write-locked transaction, so concurrent
+        ingests of the same files each count exactly what they themselves stored.
+        """
         with self.transaction() as c:
-            self._write(c, article)
+            if not self._write(c, article, replace):
+                return False
             if signature is not None:
                 c.execute(
                     "INSERT OR REPLACE INTO minhashes(id, signature) VALUES (?,?)",
                     (article.id, signature.astype(np.uint64).tobytes()),
                 )
+        return True
 
     def update_many(self, articles: Iterable[Article]) -> None:
         """Rewrite annotated articles in one transaction (after extraction / story dating)."""
@@ -111,25 +122,26 @@ class Store:
             for a in articles:
                 self._write(c, a)
 
-    def _write(self, c: sqlite3.Connection, a: Article) -> None:
+    def _write(self, c: sqlite3.Connection, a: Article, replace: bool = True) -> bool:
+        """Upsert one article row and its FTS row; with ``replace=False`` an existing row is left
+        alone and False returned."""
         data = json.dumps(a.to_dict(), ensure_ascii=False)
-        c.execute(
-            """INSERT INTO articles(id, location, url, outlet, title, published, lang, status,
+        on_conflict = _UPSERT if replace else "ON CONFLICT(id) DO NOTHING"
+        cur = c.execute(
+            f"""INSERT INTO articles(id, location, url, outlet, title, published, lang, status,
                    duplicate_of, words, data)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?)
-               ON CONFLICT(id) DO UPDATE SET location=excluded.location, url=excluded.url,
-                   outlet=excluded.outlet, title=excluded.title, published=excluded.published,
-                   lang=excluded.lang, status=excluded.status, duplicate_of=excluded.duplicate_of,
-                   words=excluded.words, data=excluded.data,
-                   updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')""",
+               VALUES (?,?,?,?,?,?,?,?,?,?,?) {on_conflict}""",
             (
                 a.id, a.origin.location, a.url, a.outlet, a.title, a.published.value, a.lang,
                 a.status, a.duplicate_of, a.word_count, data,
             ),
         )
+        if cur.rowcount == 0:
+            return False
         rowid = c.execute("SELECT rowid FROM articles WHERE id=?", (a.id,)).fetchone()[0]
         c.execute("DELETE FROM articles_fts WHERE rowid=?", (rowid,))
         c.execute("INSERT INTO articles_fts(rowid, id, title, text) VALUES (?,?,?,?)", (rowid, a.id, a.title or "", a.text))
+        return True
 
     def _by_id_or_prefix(self, table: str, key: str) -> sqlite3.Row | None:
         """The row with this id, else the only row whose id starts with it (no LIKE wildcards)."""
