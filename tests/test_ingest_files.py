@@ -482,7 +482,8 @@ def test_ingest_corrupt_gzip_named(tmp_path: Path, seeds_dir: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
     _, run = ingest(tmp_path, [path])
     (bad,) = run.rejected
-    assert (bad.location, bad.code) == (str(path), "E102")
+    assert (bad.location, bad.code) == (str(path), "E115")  # truncated, not merely "binary"
+    assert "truncated gzip stream at offset 0" in bad.message
 
 
 # -- manifests --------------------------------------------------------------------------------

@@ -52,3 +52,5 @@ E_NOTFOUND = "E110"  # path does not exist
 E_WARC = "E111"  # malformed WARC
 E_MANIFEST = "E112"  # malformed manifest
 E_HTML = "E113"  # HTML without extractable main text
+E_INFLATE = "E114"  # decompressed size over the cap (gzip bomb)
+E_TRUNCATED = "E115"  # archive record cut short (truncated download / copy)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
 import re
-import zlib
 
 from charset_normalizer import from_bytes
 
 from newsprism.errors import E_BINARY, E_EMPTY, InputError
+from newsprism.ingest.inflate import inflate_members, is_gzip
+from newsprism.limits import DEFAULT_LIMITS, Limits
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 # WHATWG: pages labelled latin-1 / ascii are decoded as windows-1252 (its superset that maps
@@ -18,14 +18,15 @@ _WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "iso_8859-1", "latin-1", "lat
 _ODD_IN_WORD = re.compile(r"[^\W\d_][\u00a1-\u00bf\u00d7\u00f7\u0080-\u009f\u2020-\u2030][^\W\d_]")
 
 
-def maybe_gunzip(data: bytes, location: str) -> bytes:
-    """Transparently decompress gzip payloads (``.gz`` files, gzip-encoded saves)."""
-    if data[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(E_BINARY, f"corrupt gzip data ({exc})", location) from exc
-    return data
+def maybe_gunzip(data: bytes, location: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """Transparently decompress gzip payloads (``.gz`` files, gzip-encoded saves), within the
+    size cap (E114); a payload cut short is an error (E115), never a shorter article."""
+    if not is_gzip(data):
+        return data
+    members = inflate_members(data, location, limits)
+    if members.problem is not None:
+        raise members.problem
+    return members.data
 
 
 def decode_bytes(data: bytes, location: str, declared: str | None = None) -> tuple[str, str]:

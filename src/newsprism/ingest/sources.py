@@ -11,13 +11,15 @@ import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from newsprism.errors import E_NOTFOUND, E_TYPE, InputError
+from newsprism.errors import E_NOTFOUND, E_SIZE, E_TYPE, InputError
 from newsprism.ingest.decode import decode_bytes, maybe_gunzip
 from newsprism.ingest.feeds import FeedLink, looks_like_feed, parse_feed
 from newsprism.ingest.fetch import Fetcher
+from newsprism.ingest.inflate import inflate_members, is_gzip
 from newsprism.ingest.manifest import MANIFEST_NAMES, Manifest
 from newsprism.ingest.records import iter_records
 from newsprism.ingest.warc import iter_warc
+from newsprism.limits import DEFAULT_LIMITS, Limits
 from newsprism.model import Origin, RawDocument
 
 HTML_EXT = {".html", ".htm", ".xhtml", ".shtml"}
@@ -89,9 +91,11 @@ def find_manifests(targets: Iterable[str]) -> list[Path]:
 class Ingestor:
     """Reads every target into documents; applies a manifest's metadata where it matches."""
 
-    def __init__(self, fetcher: Fetcher | None = None, manifest: Manifest | None = None) -> None:
+    def __init__(self, fetcher: Fetcher | None = None, manifest: Manifest | None = None,
+                 limits: Limits = DEFAULT_LIMITS) -> None:
         self._fetcher = fetcher
         self.manifest = manifest or Manifest()
+        self.limits = limits
 
     @property
     def fetcher(self) -> Fetcher:
@@ -144,13 +148,25 @@ class Ingestor:
         if suffix in UNSUPPORTED_EXT or suffix in ASSET_EXT:
             raise InputError(E_TYPE, f"unsupported file type {suffix!r} (not an article format)", location)
         try:
+            size = path.stat().st_size  # before reading: a huge file is refused, not loaded
+            if size > self.limits.max_file_bytes:
+                raise InputError(E_SIZE, f"file too large ({size:,} bytes > limit {self.limits.max_file_bytes:,})", location)
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(E_NOTFOUND, f"cannot read file ({exc.strerror})", location) from exc
         if suffix in WARC_EXT:
-            yield from iter_warc(io.BytesIO(data), location, fetched_at)
+            problem = None
+            if is_gzip(data):  # WARC.gz: one member per record; keep the complete ones before a cut
+                members = inflate_members(data, location, self.limits, keep=False, unit="record")
+                problem = members.problem
+                if problem is not None:
+                    data = data[:members.complete_prefix]
+            if data:  # before a cut, finding no HTML is not a second problem to report
+                yield from iter_warc(io.BytesIO(data), location, fetched_at, require_html=problem is None)
+            if problem is not None:
+                yield problem
             return
-        data = maybe_gunzip(data, location)
+        data = maybe_gunzip(data, location, self.limits)
         text, encoding = decode_bytes(data, location)
         origin = Origin("file", str(path.resolve()), fetched_at, "", encoding)
         if suffix in JSON_EXT:
@@ -170,7 +186,7 @@ class Ingestor:
     # -- network -------------------------------------------------------------------------
     def _url(self, url: str) -> Iterator[RawDocument | InputError]:
         fetched = self.fetcher.get(url)
-        text, encoding = decode_bytes(maybe_gunzip(fetched.content, url), url, fetched.charset)
+        text, encoding = decode_bytes(maybe_gunzip(fetched.content, url, self.limits), url, fetched.charset)
         if "rss" in fetched.content_type or "atom" in fetched.content_type or looks_like_feed(text):
             yield from self._feed(text, url, now_iso())
             return

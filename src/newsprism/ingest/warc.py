@@ -9,13 +9,21 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from newsprism.errors import E_WARC, InputError
+from newsprism.errors import E_TRUNCATED, E_WARC, InputError
 from newsprism.ingest.decode import decode_bytes
 from newsprism.model import Origin, RawDocument
 
 # warcio reads any text as a (legacy) ARC archive full of header-less records, so a file that
 # is not an archive at all would pass silently; its first bytes must say WARC or ARC.
 _MAGIC = (b"WARC/", b"filedesc://")
+
+
+def stream_offset(it: ArchiveIterator) -> int:
+    """The byte offset of the record being read (in the file as stored)."""
+    try:
+        return int(it.get_record_offset())
+    except Exception:  # noqa: BLE001 - an offset is a courtesy in the message, never fatal
+        return -1
 
 
 def _first_bytes(stream: BinaryIO) -> bytes:
@@ -29,7 +37,8 @@ def _first_bytes(stream: BinaryIO) -> bytes:
     return head[:64]
 
 
-def iter_warc(stream: BinaryIO, location: str, fetched_at: str) -> Iterator[RawDocument | InputError]:
+def iter_warc(stream: BinaryIO, location: str, fetched_at: str,
+              require_html: bool = True) -> Iterator[RawDocument | InputError]:
     """Yield HTML responses (status 2xx); other records are skipped silently.
 
     A file that is not a WARC/ARC, a broken archive, or one without any HTML response is
@@ -43,7 +52,8 @@ def iter_warc(stream: BinaryIO, location: str, fetched_at: str) -> Iterator[RawD
     n = 0
     html = 0
     try:
-        for record in ArchiveIterator(stream):
+        it = ArchiveIterator(stream)
+        for record in it:
             if record.rec_type != "response":
                 continue
             n += 1
@@ -61,6 +71,9 @@ def iter_warc(stream: BinaryIO, location: str, fetched_at: str) -> Iterator[RawD
             if "charset=" in ctype:
                 charset = ctype.split("charset=")[-1].split(";")[0].strip()
             payload = record.content_stream().read()
+            if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than Content-Length says
+                yield InputError(E_TRUNCATED, f"truncated record at offset {stream_offset(it)}", location)
+                return
             try:
                 body, enc = decode_bytes(payload, loc, charset)
             except InputError as err:
@@ -79,5 +92,5 @@ def iter_warc(stream: BinaryIO, location: str, fetched_at: str) -> Iterator[RawD
     except (ValueError, AttributeError, EOFError, OSError, zlib.error) as exc:  # warcio on cut files
         yield InputError(E_WARC, f"malformed WARC after {n} response records ({type(exc).__name__})", location)
         return
-    if html == 0:
+    if html == 0 and require_html:
         yield InputError(E_WARC, f"no 2xx HTML response among {n} response records", location)
