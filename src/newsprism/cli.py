@@ -37,6 +37,17 @@ db_option = click.option(
 )
 
 
+def limit_options(f: Any) -> Any:
+    """--max-file-mb / --max-inflated-mb / --max-words (defaults and env vars in newsprism.limits)."""
+    f = click.option("--max-words", type=click.IntRange(min=1), default=None,
+                     help="Longest article accepted, in words [50000 or $NEWSPRISM_MAX_WORDS].")(f)
+    f = click.option("--max-inflated-mb", type=click.FloatRange(min=0, min_open=True), default=None,
+                     help="Most a .gz / WARC.gz input may inflate to [100 or $NEWSPRISM_MAX_INFLATED_MB].")(f)
+    f = click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=None,
+                     help="Largest input file or download read [20 or $NEWSPRISM_MAX_FILE_MB].")(f)
+    return f
+
+
 def _store(db: str):  # type: ignore[no-untyped-def]
     from newsprism.store import Store
 
@@ -60,8 +71,10 @@ def _progress(enabled: bool) -> Iterator[Any]:
         yield p
 
 
-def _pipeline(store, quiet: bool, bar: Any, manifest: str | None = None, **files: str | None):  # type: ignore[no-untyped-def]
+def _pipeline(store, quiet: bool, bar: Any, manifest: str | None = None, limits: dict[str, Any] | None = None,  # type: ignore[no-untyped-def]
+              **files: str | None):
     from newsprism.ingest.manifest import Manifest
+    from newsprism.limits import Limits
     from newsprism.pipeline import Pipeline
 
     task = bar.add_task("ingest", total=None) if bar is not None else None
@@ -81,7 +94,7 @@ def _pipeline(store, quiet: bool, bar: Any, manifest: str | None = None, **files
         if event in ("rejected", "failed"):
             pass  # printed once at the end, with the reason
 
-    return Pipeline(store, manifest=m, progress=progress, **files)
+    return Pipeline(store, manifest=m, progress=progress, limits=Limits.from_settings(**(limits or {})), **files)
 
 
 def _print_run(run: Any, as_json: bool) -> int:
@@ -118,11 +131,12 @@ def main() -> None:
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False), help="CSV/JSONL: path/url -> outlet, url, published.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def ingest(targets: tuple[str, ...], db: str, manifest: str | None, as_json: bool, quiet: bool) -> None:
+@limit_options
+def ingest(targets: tuple[str, ...], db: str, manifest: str | None, as_json: bool, quiet: bool, **limits: Any) -> None:
     """Ingest files, folders, JSON/JSONL, HTML, WARC, feeds and URLs into the store."""
     with _store(db) as store, _progress(not quiet and not as_json) as bar:
         try:
-            run = _pipeline(store, quiet, bar, manifest).ingest(list(targets))
+            run = _pipeline(store, quiet, bar, manifest, limits).ingest(list(targets))
         except StoreError as exc:
             err.print(f"error: {escape(str(exc))}")
             sys.exit(3)
@@ -143,14 +157,15 @@ def ingest(targets: tuple[str, ...], db: str, manifest: str | None, as_json: boo
               help="JSON of extra loaded-language terms merged into the framing lexicon; or $NEWSPRISM_LEXICON.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@limit_options
 def analyze(
     targets: tuple[str, ...], out_dir: str, db: str, manifest: str | None, aliases: str | None,
-    lexicon: str | None, as_json: bool, quiet: bool,
+    lexicon: str | None, as_json: bool, quiet: bool, **limits: Any,
 ) -> None:
     """Ingest TARGETS, run every stage, and write the report into OUT."""
     with _store(db) as store, _progress(not quiet and not as_json) as bar:
         try:
-            pipeline = _pipeline(store, quiet, bar, manifest, aliases_file=aliases, lexicon_file=lexicon)
+            pipeline = _pipeline(store, quiet, bar, manifest, limits, aliases_file=aliases, lexicon_file=lexicon)
             run, data = pipeline.analyze(list(targets), out_dir)
         except StoreError as exc:
             err.print(f"error: {escape(str(exc))}")

@@ -54,3 +54,4 @@ E_MANIFEST = "E112"  # malformed manifest
 E_HTML = "E113"  # HTML without extractable main text
 E_INFLATE = "E114"  # decompressed size over the cap (gzip bomb)
 E_TRUNCATED = "E115"  # archive record cut short (truncated download / copy)
+E_LONG = "E116"  # article longer than the word limit

@@ -22,6 +22,7 @@ from newsprism.errors import ConfigError, InputError, StoreError
 from newsprism.ingest.fetch import Fetcher
 from newsprism.ingest.manifest import Manifest
 from newsprism.ingest.sources import Ingestor
+from newsprism.limits import Limits
 from newsprism.model import Article, RawDocument, Story
 from newsprism.store import Store
 
@@ -92,11 +93,13 @@ class Pipeline:
     def __init__(
         self, store: Store, fetcher: Fetcher | None = None, manifest: Manifest | None = None,
         progress: Progress | None = None, aliases_file: str | None = None, lexicon_file: str | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.store = store
+        self.limits = limits or Limits.from_settings()
         self.aliases_file = aliases_file or os.environ.get("NEWSPRISM_ALIASES") or None
         self.lexicon_file = lexicon_file
-        self.ingestor = Ingestor(fetcher, manifest)
+        self.ingestor = Ingestor(fetcher, manifest, self.limits)
         self.progress = progress or (lambda event, loc: None)
         self._dups: DuplicateIndex | None = None
         self._aliases: Any = None
@@ -133,7 +136,7 @@ class Pipeline:
     def _ingest_one(self, raw: RawDocument, report: RunReport) -> None:
         location = raw.origin.location
         try:
-            article = clean_document(raw)
+            article = clean_document(raw, self.limits)
         except InputError as err:
             report.rejected.append(Problem(err.location or location, err.code, err.message))
             self.progress("rejected", location)

@@ -8,7 +8,8 @@ works across runs, not only within one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -21,16 +22,45 @@ THRESHOLD = 0.6  # estimated Jaccard of word 5-shingles above which two texts ar
 SCHEME = "affine32"
 
 
+_BATCH = 8192  # shingles hashed at a time: datasketch builds a (batch x NUM_PERM) array per call
+
+
+def _words(text: str) -> Iterator[str]:
+    return (m.group().lower() for m in re.finditer(r"\w+", text))
+
+
+def iter_shingles(text: str, k: int = SHINGLE) -> Iterator[bytes]:
+    """Word k-shingles in text order (repeats included), without holding the word list."""
+    window: deque[str] = deque(maxlen=k)
+    n = 0
+    for word in _words(text):
+        window.append(word)
+        n += 1
+        if n >= k:
+            yield " ".join(window).encode()
+    if n < k:
+        yield " ".join(window).encode()
+
+
 def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
-    words = re.findall(r"\w+", text.lower())
-    if len(words) < k:
-        return {" ".join(words).encode()}
-    return {" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1)}
+    return set(iter_shingles(text, k))
 
 
 def signature(text: str) -> MinHash:
+    """MinHash of the text's shingles, fed in fixed-size batches.
+
+    ``update_batch`` over all shingles at once allocates a shingles x 128 array (5 GiB for a
+    60 MB text); the minimum is the same batch by batch, so memory stays flat at any length.
+    """
     m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
-    m.update_batch(list(shingles(text)))
+    batch: set[bytes] = set()
+    for sh in iter_shingles(text):
+        batch.add(sh)
+        if len(batch) >= _BATCH:
+            m.update_batch(list(batch))
+            batch.clear()
+    if batch:
+        m.update_batch(list(batch))
     return m
 
 

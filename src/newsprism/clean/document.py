@@ -10,7 +10,8 @@ from newsprism.clean.dates import parse_metadata_date
 from newsprism.clean.html import extract_html
 from newsprism.clean.lang import detect_language
 from newsprism.clean.text import CleanText, clean_paragraphs, clean_text, normalize_line
-from newsprism.errors import E_HTML, E_TOO_SHORT, InputError
+from newsprism.errors import E_HTML, E_LONG, E_TOO_SHORT, InputError
+from newsprism.limits import DEFAULT_LIMITS, Limits
 from newsprism.model import Article, DateEvidence, Published, RawDocument, Span
 
 MIN_CHARS = 200
@@ -25,10 +26,15 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CONFIDENCE = {"manifest": 0.95, "metadata": 0.9, "htmldate": 0.8, "header_line": 0.3}
 
 
+_WORD = re.compile(r"\S+")
+
+
 def estimate_words(text: str) -> int:
-    """Words in any script: Chinese and Japanese have no spaces, so count ~2 characters a word."""
-    cjk = len(_CJK.findall(text))
-    return len(_CJK.sub(" ", text).split()) + (cjk + 1) // 2
+    """Words in any script: Chinese and Japanese have no spaces, so count ~2 characters a word.
+    Counted by iterating matches, never by building a list: input may be a 100 MB text."""
+    cjk = sum(1 for _ in _CJK.finditer(text))
+    spaced = _CJK.sub(" ", text) if cjk else text
+    return sum(1 for _ in _WORD.finditer(spaced)) + (cjk + 1) // 2
 
 
 def content_id(text: str) -> str:
@@ -38,9 +44,17 @@ def content_id(text: str) -> str:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
 
 
-def clean_document(raw: RawDocument) -> Article:
-    """Clean one document; raise InputError (one line) when no article text survives."""
+def clean_document(raw: RawDocument, limits: Limits = DEFAULT_LIMITS) -> Article:
+    """Clean one document; raise InputError (one line) when no article text survives, or when
+    it is longer than one article may be (``limits.max_words``)."""
     location = raw.origin.location
+    if raw.format != "html":
+        # Cleaning only drops junk lines, so a text this far over the limit stays over it: refuse
+        # it before spending time and memory on it (the exact check on the clean text follows).
+        raw_words = estimate_words(raw.body)
+        if raw_words > 2 * limits.max_words:
+            raise InputError(E_LONG, f"article too long ({raw_words:,} words > limit {limits.max_words:,})",
+                             location)
     evidence: list[DateEvidence] = []
     html_meta = None
     if raw.format == "html":
@@ -66,6 +80,9 @@ def clean_document(raw: RawDocument) -> Article:
     min_words, min_chars = (MIN_WORDS_RECORD, MIN_CHARS_RECORD) if record else (MIN_WORDS, MIN_CHARS)
     if words < min_words or (len(text) < min_chars and not _CJK.search(text)):
         raise InputError(E_TOO_SHORT, f"too little article text after cleaning ({words} words)", location)
+    if words > limits.max_words:
+        raise InputError(E_LONG, f"article too long ({words:,} words after cleaning > limit {limits.max_words:,})",
+                         location)
     article = Article(id=content_id(text), origin=raw.origin, url=raw.url, text=text)
     article.paragraphs, article.subheadings = paragraphs, subheadings
     article.captions, article.tags, article.removed = cleaned.captions, cleaned.tags, cleaned.removed

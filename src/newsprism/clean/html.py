@@ -31,6 +31,13 @@ _WIDGETS_XPATH = [
 ]
 
 
+# libxml2 (under lxml, under trafilatura) builds at most 256 levels of elements unless told
+# otherwise; anything deeper is silently dropped. Pages deeper than this are flattened first.
+MAX_DEPTH = 192
+_HUGE = lxml.html.HTMLParser(huge_tree=True)  # 2,048 levels
+_WRAPPERS = frozenset({"div", "span", "section", "font", "center"})
+
+
 @dataclass
 class HtmlExtraction:
     paragraphs: list[str]
@@ -48,7 +55,7 @@ class HtmlExtraction:
 
 def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     """Run trafilatura (precision-oriented) + htmldate on one page."""
-    html = _as_page(html)
+    html = _shallow(_as_page(html))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         doc = trafilatura.bare_extraction(
@@ -139,6 +146,44 @@ def _as_page(html: str) -> str:
         paras = [escape(p.strip()) for p in re.split(r"\n\s*\n|\n", html) if p.strip()]
         html = "".join(f"<p>{p}</p>" for p in paras)
     return f"<html><body><article>{html}</article></body></html>"
+
+
+def _depth(tree: Any) -> int:
+    depth = deepest = 0
+    for event, _ in lxml.etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _unwrap(tree: Any, keep_attributes: bool) -> None:
+    """Drop wrapper elements that hold exactly one element and no text of their own: the text,
+    its order and every other element stay as they were (children before parents, so a chain
+    of 1,000 wrappers collapses in one pass)."""
+    for el in reversed(list(tree.iter(*_WRAPPERS))):
+        if el.getparent() is None or len(el) != 1 or (keep_attributes and el.attrib):
+            continue
+        if (el.text or "").strip() or (el[0].tail or "").strip():
+            continue
+        el.drop_tag()
+
+
+def _shallow(html: str) -> str:
+    """A page nested deeper than libxml2's default limit, flattened so its article is not lost
+    (a valid page inside 300 <div>s gave "no main text"). Pages that fit are returned as they
+    are: only pathological nesting pays for the second parse."""
+    if html.count("<") < MAX_DEPTH:
+        return html  # too few tags to be that deep
+    try:
+        tree = lxml.html.document_fromstring(_XML_DECL.sub("", html, count=1), parser=_HUGE)
+    except (ValueError, lxml.etree.ParserError):
+        return html
+    if _depth(tree) <= MAX_DEPTH:
+        return html
+    _unwrap(tree, keep_attributes=True)  # plain wrappers first: their classes carry no hints
+    if _depth(tree) > MAX_DEPTH:
+        _unwrap(tree, keep_attributes=False)
+    return lxml.html.tostring(tree, encoding="unicode", method="html")
 
 
 def _clean(value: Any) -> str | None:

@@ -24,6 +24,7 @@ import httpcore
 import httpx
 
 from newsprism.errors import E_FETCH, E_HTTP, E_SIZE, E_TYPE, FetchError
+from newsprism.limits import DEFAULT_LIMITS
 
 USER_AGENT = "newsprism/0.1 (+https://example.invalid/newsprism)"
 ACCEPTED_TYPES = (
@@ -47,7 +48,7 @@ class FetchSettings:
     """
 
     timeout: float = 20.0
-    max_bytes: int = 10_000_000
+    max_bytes: int = DEFAULT_LIMITS.max_file_bytes
     max_redirects: int = 5
 
 

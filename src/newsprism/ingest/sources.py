@@ -14,7 +14,7 @@ from pathlib import Path
 from newsprism.errors import E_NOTFOUND, E_SIZE, E_TYPE, InputError
 from newsprism.ingest.decode import decode_bytes, maybe_gunzip
 from newsprism.ingest.feeds import FeedLink, looks_like_feed, parse_feed
-from newsprism.ingest.fetch import Fetcher
+from newsprism.ingest.fetch import Fetcher, FetchSettings
 from newsprism.ingest.inflate import inflate_members, is_gzip
 from newsprism.ingest.manifest import MANIFEST_NAMES, Manifest
 from newsprism.ingest.records import iter_records
@@ -100,7 +100,7 @@ class Ingestor:
     @property
     def fetcher(self) -> Fetcher:
         if self._fetcher is None:
-            self._fetcher = Fetcher()
+            self._fetcher = Fetcher(FetchSettings(max_bytes=self.limits.max_file_bytes))
         return self._fetcher
 
     def iter_documents(self, targets: list[str]) -> Iterator[RawDocument | InputError]:
