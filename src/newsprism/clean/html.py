@@ -36,6 +36,7 @@ _WIDGETS_XPATH = [
 MAX_DEPTH = 192
 _HUGE = lxml.html.HTMLParser(huge_tree=True)  # 2,048 levels
 _WRAPPERS = frozenset({"div", "span", "section", "font", "center"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass
@@ -165,7 +166,10 @@ def _unwrap(tree: Any, keep_attributes: bool) -> None:
             continue
         if (el.text or "").strip() or (el[0].tail or "").strip():
             continue
-        el.drop_tag()
+        try:
+            el.drop_tag()
+        except ValueError:  # lxml refuses to re-set a tail holding control characters: keep it
+            continue
 
 
 def _shallow(html: str) -> str:
@@ -174,8 +178,10 @@ def _shallow(html: str) -> str:
     are: only pathological nesting pays for the second parse."""
     if html.count("<") < MAX_DEPTH:
         return html  # too few tags to be that deep
+    # lxml stores no C0 control characters in a tree it edits (drop_tag raises on them)
+    html = _CONTROL.sub(" ", _XML_DECL.sub("", html, count=1))
     try:
-        tree = lxml.html.document_fromstring(_XML_DECL.sub("", html, count=1), parser=_HUGE)
+        tree = lxml.html.document_fromstring(html, parser=_HUGE)
     except (ValueError, lxml.etree.ParserError):
         return html
     if _depth(tree) <= MAX_DEPTH:

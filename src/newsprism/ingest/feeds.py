@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import feedparser
 
 from newsprism.errors import E_FEED, InputError
+from newsprism.escape import http_url
 from newsprism.model import Origin, RawDocument
 
 FULL_CONTENT_MIN_CHARS = 600
@@ -81,6 +82,9 @@ def parse_feed(text: str, location: str, fetched_at: str) -> Iterator[RawDocumen
                 published=_iso(entry),
                 byline=byline,
             )
+        elif http_url(link) is None:  # only http(s) links are fetched: never javascript:, file:, ...
+            yield InputError(E_FEED, f"feed entry has too little text and its link is not an http(s) URL "
+                             f"({_one_line(link)[:80]!r})", f"{location}#{i}")
         else:
             yield FeedLink(link, entry.get("title"), _iso(entry), outlet, byline)
 

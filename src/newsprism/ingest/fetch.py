@@ -214,8 +214,8 @@ class Fetcher:
         token = _BUDGET.set(budget)
         try:
             return self._get(url, budget)
-        except httpx.InvalidURL as exc:
-            raise FetchError(E_FETCH, f"invalid URL ({exc})", url) from exc
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:  # httpx/urllib on odd URLs
+            raise FetchError(E_FETCH, f"invalid URL ({type(exc).__name__}: {str(exc)[:120]})", url) from exc
         except httpx.HTTPError as exc:
             if budget.expired() or isinstance(exc, httpx.TimeoutException):
                 raise _timed_out(budget, url) from exc
