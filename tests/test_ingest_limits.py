@@ -65,8 +65,8 @@ def test_multi_member_gzip_is_read_whole() -> None:
     assert maybe_gunzip(gz(b"one ") + gz(b"two"), "x.gz") == b"one two"
 
 
-def _warc(path: Path, bodies: list[bytes], gz: bool) -> list[int]:
-    """A WARC of HTML responses; returns each record's starting offset."""
+def _warc(path: Path, bodies: list[bytes], gz: bool, ctypes: list[str] | None = None) -> list[int]:
+    """A WARC of responses (HTML unless ``ctypes`` says otherwise); returns each record's offset."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -75,7 +75,8 @@ def _warc(path: Path, bodies: list[bytes], gz: bool) -> list[int]:
         w = WARCWriter(fh, gzip=gz)
         for i, body in enumerate(bodies):
             offsets.append(fh.tell())
-            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            ctype = (ctypes or [])[i] if i < len(ctypes or []) else "text/html; charset=utf-8"
+            http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
             w.write_record(w.create_warc_record(f"https://example.org/{i}", "response",
                                                 payload=io.BytesIO(body), http_headers=http))
     return offsets
@@ -102,6 +103,43 @@ def test_truncated_warc_keeps_complete_records_and_names_the_cut(tmp_path: Path,
     # nothing partial is stored as if complete: the stored texts are the two whole pages
     texts = sorted(len(a.text) for a in store.get_many(run.article_ids))
     assert len(texts) == 2 and min(texts) > 1000
+
+
+@pytest.mark.parametrize("gz", [True, False], ids=["warc.gz", "warc"])
+def test_warc_larger_than_the_file_limit_is_streamed_record_by_record(tmp_path: Path, gz: bool) -> None:
+    # real archives are ~1 GB: the file cap does not apply to them, each record is capped instead
+    seeds = sorted(SEEDS.glob("*.txt"))
+    path = tmp_path / ("big.warc.gz" if gz else "big.warc")
+    filler = os.urandom(300_000)  # an image record, skipped, making the archive larger than the cap
+    _warc(path, [_page(s) for s in seeds[:2]] + [filler] + [_page(s) for s in seeds[2:4]], gz,
+          ctypes=["text/html"] * 2 + ["image/png"])
+    limits = Limits(max_file_bytes=200_000)
+    assert path.stat().st_size > limits.max_file_bytes
+    _, run = ingest(tmp_path, [path], limits=limits)
+    assert (run.ingested, run.rejected) == (4, [])
+
+
+def test_warc_record_over_the_limit_is_named_and_the_others_are_read(tmp_path: Path) -> None:
+    seeds = sorted(SEEDS.glob("*.txt"))
+    big = _page(seeds[0]).replace(b"</article>", b"<p>" + b"filler words here " * 20_000 + b"</p></article>")
+    path = tmp_path / "a.warc.gz"
+    offsets = _warc(path, [_page(seeds[1]), big, _page(seeds[2])], gz=True)
+    _, run = ingest(tmp_path, [path], limits=Limits(max_file_bytes=200_000))
+    assert run.ingested == 2
+    (bad,) = run.rejected
+    assert bad.code == "E109" and f"record at offset {offsets[1]} too large" in bad.message
+    assert bad.location.startswith(f"{path}#https://example.org/1")
+
+
+def test_warc_gz_record_that_is_a_bomb_stops_the_read_there(tmp_path: Path) -> None:
+    seeds = sorted(SEEDS.glob("*.txt"))
+    path = tmp_path / "bomb.warc.gz"
+    offsets = _warc(path, [_page(seeds[1]), b"\0" * (64 << 20), _page(seeds[2])], gz=True)
+    assert path.stat().st_size < 1 << 20
+    _, run = ingest(tmp_path, [path])
+    assert run.ingested == 1  # the record before the bomb; nothing after it is trusted
+    (bad,) = run.rejected
+    assert bad.code == E_INFLATE and f"record at offset {offsets[1]} inflates past the limit" in bad.message
 
 
 def test_gzip_cut_at_every_point_is_never_a_shorter_article(tmp_path: Path) -> None:
@@ -229,6 +267,11 @@ def test_hostile_files_are_named_and_memory_stays_bounded(tmp_path: Path) -> Non
     data = (corpus / "cut.warc.gz").read_bytes()
     (corpus / "cut.warc.gz").write_bytes(data[: offsets[2] + (len(data) - offsets[2]) // 2])
     (corpus / "deep300.html").write_text(_deep_page(300, seed_index=4), encoding="utf-8")
+    # a 40 MB archive (over the file cap, as real WARCs are): streamed, its two pages stored
+    _warc(corpus / "big.warc.gz", [_page(seeds[0]).replace(b"<article>", b"<article><p>Archived copy.</p>"),
+                                   os.urandom(40 << 20), _page(seeds[4]).replace(b"<article>", b"<article><p>Copy.</p>")],
+          gz=True, ctypes=["text/html", "image/png", "text/html"])
+    assert (corpus / "big.warc.gz").stat().st_size > 40 << 20
     res = capped_run([sys.executable, "-m", "newsprism", "ingest", str(corpus), "--db", str(tmp_path / "db.sqlite"),
                       "--json", "-q"], mem="3G", timeout=280)
     assert res.returncode == 1, res.stderr
@@ -237,8 +280,9 @@ def test_hostile_files_are_named_and_memory_stays_bounded(tmp_path: Path) -> Non
     assert problems == {("huge.txt", "E109"), ("varied60.txt", "E109"), ("varied19.txt", E_LONG),
                         ("bomb.txt.gz", E_INFLATE), ("textbomb.txt.gz", E_INFLATE), ("cut.warc.gz", E_TRUNCATED)}
     assert len(run["problems"]) == 6, run["problems"]
-    # good.txt, the two complete WARC records and the deep page
-    assert run["ingested"] == 4, run
+    # good.txt, the two complete records of cut.warc.gz, the deep page, big.warc.gz's two pages
+    # (near-copies of good.txt and the deep page: linked as duplicates, still stored)
+    assert run["ingested"] == 6, run
     assert res.peak_rss_kb < 1_500_000, f"peak RSS {res.peak_rss_kb} kB"
     # with the file cap lifted, the big texts meet the word cap instead, still in bounded memory
     res = capped_run([sys.executable, "-m", "newsprism", "ingest", str(corpus / "huge.txt"), str(corpus / "varied60.txt"),

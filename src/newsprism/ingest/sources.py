@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 from pathlib import Path
 
 from newsprism.errors import E_NOTFOUND, E_SIZE, E_TYPE, InputError
 from newsprism.ingest.decode import decode_bytes, maybe_gunzip
 from newsprism.ingest.feeds import FeedLink, looks_like_feed, parse_feed
 from newsprism.ingest.fetch import Fetcher, FetchSettings
-from newsprism.ingest.inflate import inflate_members, is_gzip
+from newsprism.ingest.inflate import FilePrefix, inflate_members, is_gzip
 from newsprism.ingest.manifest import MANIFEST_NAMES, Manifest
 from newsprism.ingest.records import iter_records
 from newsprism.ingest.warc import iter_warc
@@ -147,6 +148,9 @@ class Ingestor:
         suffix, _gz = _kind(path)
         if suffix in UNSUPPORTED_EXT or suffix in ASSET_EXT:
             raise InputError(E_TYPE, f"unsupported file type {suffix!r} (not an article format)", location)
+        if suffix in WARC_EXT:  # an archive of many records: streamed, its records capped one by one
+            yield from self._warc_file(path, location, fetched_at)
+            return
         try:
             size = path.stat().st_size  # before reading: a huge file is refused, not loaded
             if size > self.limits.max_file_bytes:
@@ -154,18 +158,6 @@ class Ingestor:
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(E_NOTFOUND, f"cannot read file ({exc.strerror})", location) from exc
-        if suffix in WARC_EXT:
-            problem = None
-            if is_gzip(data):  # WARC.gz: one member per record; keep the complete ones before a cut
-                members = inflate_members(data, location, self.limits, keep=False, unit="record")
-                problem = members.problem
-                if problem is not None:
-                    data = data[:members.complete_prefix]
-            if data:  # before a cut, finding no HTML is not a second problem to report
-                yield from iter_warc(io.BytesIO(data), location, fetched_at, require_html=problem is None)
-            if problem is not None:
-                yield problem
-            return
         data = maybe_gunzip(data, location, self.limits)
         text, encoding = decode_bytes(data, location)
         origin = Origin("file", str(path.resolve()), fetched_at, "", encoding)
@@ -182,6 +174,33 @@ class Ingestor:
         else:
             origin.content_type = "text/plain"
             yield RawDocument(origin=origin, body=text, format="text")
+
+    def _warc_file(self, path: Path, location: str, fetched_at: str) -> Iterator[RawDocument | InputError]:
+        """A WARC or WARC.gz of any size, read as a stream (real archives are ~1 GB). A WARC.gz
+        is checked member by member first, in flat memory: a record inflating past the cap or cut
+        short ends the read there, and only the complete records before it are read."""
+        try:
+            fh = path.open("rb")
+        except OSError as exc:
+            raise InputError(E_NOTFOUND, f"cannot read file ({exc.strerror})", location) from exc
+        with fh:
+            problem = None
+            complete = -1  # bytes of complete records before a problem; -1: the whole file
+            stream: BinaryIO = fh
+            if is_gzip(fh.read(2)):
+                fh.seek(0)
+                members = inflate_members(fh, location, self.limits, keep=False, unit="record", per_member=True)
+                problem = members.problem
+                if problem is not None:
+                    complete = members.complete_prefix
+                    stream = io.BufferedReader(FilePrefix(fh, complete))
+            fh.seek(0)
+            if complete != 0:
+                # before a cut, finding no HTML is not a second problem to report
+                yield from iter_warc(stream, location, fetched_at, require_html=problem is None,
+                                     max_record_bytes=self.limits.max_file_bytes)
+            if problem is not None:
+                yield problem
 
     # -- network -------------------------------------------------------------------------
     def _url(self, url: str) -> Iterator[RawDocument | InputError]:

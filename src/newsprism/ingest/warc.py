@@ -9,8 +9,9 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from newsprism.errors import E_TRUNCATED, E_WARC, InputError
+from newsprism.errors import E_SIZE, E_TRUNCATED, E_WARC, InputError
 from newsprism.ingest.decode import decode_bytes
+from newsprism.limits import DEFAULT_LIMITS
 from newsprism.model import Origin, RawDocument
 
 # warcio reads any text as a (legacy) ARC archive full of header-less records, so a file that
@@ -37,8 +38,8 @@ def _first_bytes(stream: BinaryIO) -> bytes:
     return head[:64]
 
 
-def iter_warc(stream: BinaryIO, location: str, fetched_at: str,
-              require_html: bool = True) -> Iterator[RawDocument | InputError]:
+def iter_warc(stream: BinaryIO, location: str, fetched_at: str, require_html: bool = True,
+              max_record_bytes: int = DEFAULT_LIMITS.max_file_bytes) -> Iterator[RawDocument | InputError]:
     """Yield HTML responses (status 2xx); other records are skipped silently.
 
     A file that is not a WARC/ARC, a broken archive, or one without any HTML response is
@@ -70,7 +71,11 @@ def iter_warc(stream: BinaryIO, location: str, fetched_at: str,
             charset = None
             if "charset=" in ctype:
                 charset = ctype.split("charset=")[-1].split(";")[0].strip()
-            payload = record.content_stream().read()
+            payload = record.content_stream().read(max_record_bytes + 1)
+            if len(payload) > max_record_bytes:  # warcio skips the rest of it before the next record
+                yield InputError(E_SIZE, f"record at offset {stream_offset(it)} too large "
+                                 f"(> limit {max_record_bytes:,} bytes)", loc)
+                continue
             if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than Content-Length says
                 yield InputError(E_TRUNCATED, f"truncated record at offset {stream_offset(it)}", location)
                 return
