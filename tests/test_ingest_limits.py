@@ -293,3 +293,23 @@ def test_hostile_files_are_named_and_memory_stays_bounded(tmp_path: Path) -> Non
                                                                                 ("varied60.txt", E_LONG)}
     assert run["ingested"] == 1
     assert res.peak_rss_kb < 1_500_000, f"peak RSS {res.peak_rss_kb} kB"
+
+
+def test_jsonl_dump_larger_than_the_file_limit_is_streamed_line_by_line(tmp_path: Path) -> None:
+    lines = ECB.read_bytes().splitlines()[:60]
+    path = tmp_path / "dump.jsonl"
+    bad_utf8 = json.dumps({"title": "x", "text": "caf\u00e9 " * 40}, ensure_ascii=False).encode().replace(b"\xc3\xa9", b"\xe9")
+    huge = json.dumps({"title": "big", "text": "word " * 60_000}).encode()
+    path.write_bytes(b"\n".join(lines[:30] + [bad_utf8, huge] + lines[30:]) + b"\n")
+    limits = Limits(max_file_bytes=200_000)
+    assert path.stat().st_size > limits.max_file_bytes
+    store, run = ingest(tmp_path, [path], limits=limits)
+    problems = sorted((p.location.rsplit("#", 1)[1], p.code) for p in run.rejected)
+    assert problems == [("31", "E102"), ("32", "E109")], run.rejected
+    assert run.ingested + run.already_stored == 60
+    # the same articles as when the valid lines are read whole (default limits); with the
+    # non-UTF-8 line in, the whole file would be decoded as cp1252 and every curly quote mangled
+    (tmp_path / "whole").mkdir()
+    (tmp_path / "whole" / "dump.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    _, whole = ingest(tmp_path / "whole", [tmp_path / "whole" / "dump.jsonl"])
+    assert set(run.article_ids) <= set(whole.article_ids) and len(run.article_ids) > 50

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from newsprism.errors import E_EMPTY, E_JSON, InputError
@@ -106,7 +106,17 @@ def iter_records(text: str, location: str, fetched_at: str) -> Iterator[RawDocum
                     doc.outlet = str(feed_title)
                 yield doc
             return
-    for n, line in enumerate(text.splitlines(), 1):
+    yield from iter_jsonl(enumerate(text.splitlines(), 1), location, fetched_at)
+
+
+def iter_jsonl(lines: Iterable[tuple[int, str | InputError]], location: str,
+               fetched_at: str) -> Iterator[RawDocument | InputError]:
+    """One document per JSON line; a line that cannot be read (an error in its place) or parsed
+    is one error naming ``file#line``, and the rest are read."""
+    for n, line in lines:
+        if isinstance(line, InputError):
+            yield line
+            continue
         if not line.strip():
             continue
         loc = f"{location}#{n}"

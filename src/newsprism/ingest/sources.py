@@ -12,19 +12,20 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 from pathlib import Path
 
-from newsprism.errors import E_NOTFOUND, E_SIZE, E_TYPE, InputError
+from newsprism.errors import E_BINARY, E_NOTFOUND, E_SIZE, E_TYPE, InputError
 from newsprism.ingest.decode import decode_bytes, maybe_gunzip
 from newsprism.ingest.feeds import FeedLink, looks_like_feed, parse_feed
 from newsprism.ingest.fetch import Fetcher, FetchSettings
 from newsprism.ingest.inflate import FilePrefix, inflate_members, is_gzip
 from newsprism.ingest.manifest import MANIFEST_NAMES, Manifest
-from newsprism.ingest.records import iter_records
+from newsprism.ingest.records import iter_jsonl, iter_records
 from newsprism.ingest.warc import iter_warc
 from newsprism.limits import DEFAULT_LIMITS, Limits
 from newsprism.model import Origin, RawDocument
 
 HTML_EXT = {".html", ".htm", ".xhtml", ".shtml"}
 JSON_EXT = {".json", ".jsonl", ".ndjson"}
+JSONL_EXT = {".jsonl", ".ndjson"}
 FEED_EXT = {".rss", ".atom", ".xml"}
 WARC_EXT = {".warc", ".arc"}
 # Not articles: refused by name when given explicitly (one clear line, no decoding attempt).
@@ -153,6 +154,10 @@ class Ingestor:
             return
         try:
             size = path.stat().st_size  # before reading: a huge file is refused, not loaded
+            if size > self.limits.max_file_bytes and suffix in JSONL_EXT and not _gz:
+                # a dump of many records: streamed line by line, each line capped instead
+                yield from iter_jsonl(self._jsonl_lines(path, location), location, fetched_at)
+                return
             if size > self.limits.max_file_bytes:
                 raise InputError(E_SIZE, f"file too large ({size:,} bytes > limit {self.limits.max_file_bytes:,})", location)
             data = path.read_bytes()
@@ -174,6 +179,24 @@ class Ingestor:
         else:
             origin.content_type = "text/plain"
             yield RawDocument(origin=origin, body=text, format="text")
+
+    def _jsonl_lines(self, path: Path, location: str) -> Iterator[tuple[int, str | InputError]]:
+        """Lines of a large JSONL file, read one at a time (UTF-8, as JSON exchanged must be)."""
+        cap = self.limits.max_file_bytes
+        with path.open("rb") as fh:
+            n = 0
+            while raw := fh.readline(cap + 1):
+                n += 1
+                if len(raw) > cap:
+                    while raw and not raw.endswith(b"\n"):  # skip the rest of the line, in pieces
+                        raw = fh.readline(1 << 20)
+                    yield n, InputError(E_SIZE, f"line {n} too large (> limit {cap:,} bytes)", f"{location}#{n}")
+                    continue
+                try:
+                    yield n, raw.decode("utf-8-sig" if n == 1 else "utf-8")
+                except UnicodeDecodeError as exc:
+                    yield n, InputError(E_BINARY, f"line {n} is not UTF-8 ({exc.reason} at byte {exc.start})",
+                                        f"{location}#{n}")
 
     def _warc_file(self, path: Path, location: str, fetched_at: str) -> Iterator[RawDocument | InputError]:
         """A WARC or WARC.gz of any size, read as a stream (real archives are ~1 GB). A WARC.gz
