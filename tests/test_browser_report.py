@@ -34,7 +34,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from conftest import uncapped
 from newsprism.cli import main
 
-pytestmark = pytest.mark.slow
+# the first test also installs Chromium when it is missing (apt-get: minutes on a fresh machine)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
