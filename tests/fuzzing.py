@@ -424,11 +424,14 @@ def report_property(data: dict[str, Any], value: str, base: Baseline) -> None:
     if "<zz9" in md or len(_RAW_TAG.findall(md)) > base.md_raw_tags:
         m = re.search(r"<zz9|<[A-Za-z/!?]", md)
         raise Failure(f"raw HTML in report.md near {md[max(0, m.start() - 30):m.start() + 30] if m else ''!r}")
-    for line in _table_breaks(md):
-        raise Failure(f"table row lost its columns in report.md: {line[:120]!r}")
+    for line, width, cells in table_rows(md):
+        if cells != width:
+            raise Failure(f"table row lost its columns in report.md: {line[:120]!r}")
 
 
-def _table_breaks(md: str) -> Iterator[str]:
+def table_rows(md: str) -> Iterator[tuple[str, int, int]]:
+    """Each Markdown table body row with its header's and its own count of cell separators
+    (unescaped ``|``); a value that breaks a table shows as a row whose counts differ."""
     lines = re.split(r"\r\n|\r|\n", md)  # Markdown's line endings only (not str.splitlines')
     for i, line in enumerate(lines):
         if line.startswith("|---"):
@@ -436,8 +439,7 @@ def _table_breaks(md: str) -> Iterator[str]:
             for row in lines[i + 1:]:
                 if not row.startswith("|"):
                     break
-                if len(re.findall(r"(?<!\\)\|", row)) != width:
-                    yield row
+                yield row, width, len(re.findall(r"(?<!\\)\|", row))
 
 
 shown_value = st.one_of(
