@@ -19,6 +19,7 @@ import copy
 import gzip
 import io
 import json
+import random
 import re
 import tempfile
 import time
@@ -59,27 +60,42 @@ article_text = st.lists(st.lists(st.sampled_from(WORDS[:20]), min_size=8, max_si
 any_text = st.one_of(plain_text, st.text(max_size=400), sentence)
 
 
-@st.composite
-def damaged(draw: st.DrawFn, data: bytes) -> bytes:
-    """``data`` cut, flipped, spliced or repeated the way files break in transit and on disk."""
-    for _ in range(draw(st.integers(0, 3))):
+DAMAGE = ("cut", "flip", "insert", "repeat", "drop")
+
+
+def apply_damage(data: bytes, ops: list[tuple[str, int, int, bytes]]) -> bytes:
+    """Apply (kind, position, amount, bytes) operations: how files break in transit and on disk."""
+    for kind, i, k, junk in ops:
         if not data:
             break
-        i = draw(st.integers(0, len(data) - 1))
-        kind = draw(st.sampled_from(["cut", "flip", "insert", "repeat", "drop"]))
+        i %= len(data)
+        j = min(len(data), i + k)
         if kind == "cut":
             data = data[:i]
         elif kind == "flip":
-            data = data[:i] + bytes([data[i] ^ draw(st.integers(1, 255))]) + data[i + 1:]
+            data = data[:i] + bytes([data[i] ^ (k % 255 + 1)]) + data[i + 1:]
         elif kind == "insert":
-            data = data[:i] + draw(st.binary(min_size=1, max_size=16)) + data[i:]
+            data = data[:i] + junk + data[i:]
         elif kind == "repeat":
-            j = draw(st.integers(i, min(len(data), i + 64)))
-            data = data[:j] + data[i:j] * draw(st.integers(1, 8)) + data[j:]
+            data = data[:j] + data[i:j] * (k % 8 + 1) + data[j:]
         else:
-            j = draw(st.integers(i, min(len(data), i + 64)))
             data = data[:i] + data[j:]
     return data
+
+
+@st.composite
+def damaged(draw: st.DrawFn, data: bytes) -> bytes:
+    """``data`` cut, flipped, spliced or repeated (operations drawn by hypothesis)."""
+    ops = draw(st.lists(st.tuples(st.sampled_from(DAMAGE), st.integers(0, max(0, len(data) - 1)), st.integers(0, 64),
+                                  st.binary(min_size=1, max_size=16)), max_size=3))
+    return apply_damage(data, ops)
+
+
+def mutate(data: bytes, rng: random.Random) -> bytes:
+    """The same damage drawn by a plain RNG: cheap volume around each generated input."""
+    ops = [(rng.choice(DAMAGE), rng.randrange(max(1, len(data))), rng.randrange(65),
+            rng.randbytes(rng.randint(1, 16))) for _ in range(rng.randint(1, 3))]
+    return apply_damage(data, ops)
 
 
 def maybe_damaged(build: st.SearchStrategy[bytes]) -> st.SearchStrategy[bytes]:

@@ -107,3 +107,31 @@ def test_feed_link_that_is_not_http_is_one_line_not_fetched(workdir: Path) -> No
             "</channel></rss>")
     out = fuzzing.read_input(".rss", feed.encode(), workdir)
     assert out.coded == {"E105": 2} and out.documents == 0
+
+
+def test_warc_record_whose_length_is_wrong_is_refused_quietly(tmp_path: Path, seeds_dir: Path,
+                                                             capfd: pytest.CaptureFixture[str]) -> None:
+    """Found by benchmarks/fuzz.py: a record whose Content-Length is shorter than its content
+    was stored as a shorter article, and warcio printed its own warnings to the user's stderr."""
+    import io
+    import re
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=False)
+    for i, seed in enumerate(sorted(seeds_dir.glob("*.txt"))[:2]):
+        body = "".join(f"<p>{p}</p>" for p in seed.read_text(encoding="utf-8").split("\n") if p.strip())
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record(f"https://e.example/{i}", "response", http_headers=http,
+                                            payload=io.BytesIO(f"<html><body><article>{body}</article></body></html>".encode())))
+    data = buf.getvalue()
+    first = re.search(rb"Content-Length: (\d+)", data)
+    assert first is not None
+    short = str(int(first.group(1)) - 400).encode()
+    data = data[:first.start(1)] + short + b" " * (len(first.group(1)) - len(short)) + data[first.end(1):]
+    capfd.readouterr()
+    out = fuzzing.read_input(".warc", data, tmp_path)
+    assert out.coded.get("E111") == 1 and out.articles == 1, out  # the second record only
+    assert capfd.readouterr().err == ""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -19,10 +22,21 @@ from newsprism.model import Origin, RawDocument
 _MAGIC = (b"WARC/", b"filedesc://")
 
 
+# warcio reports what it tolerates by writing to stderr and logging: the user gets our one line
+# per problem instead (the writes are captured only while warcio itself runs, never across a yield)
+logging.getLogger("warcio").addHandler(logging.NullHandler())
+logging.getLogger("warcio").propagate = False
+
+
+def _quiet() -> contextlib.AbstractContextManager[object]:
+    return contextlib.redirect_stderr(io.StringIO())
+
+
 def stream_offset(it: ArchiveIterator) -> int:
     """The byte offset of the record being read (in the file as stored)."""
     try:
-        return int(it.get_record_offset())
+        with _quiet():  # it reads to the end of the record, where warcio may complain
+            return int(it.get_record_offset())
     except Exception:  # noqa: BLE001 - an offset is a courtesy in the message, never fatal
         return -1
 
@@ -52,9 +66,33 @@ def iter_warc(stream: BinaryIO, location: str, fetched_at: str, require_html: bo
         return
     n = 0
     html = 0
+    pending: tuple[RawDocument, int, int] | None = None  # a document held until its end is confirmed
+    it = ArchiveIterator(stream)
+    records = iter(it)
+
+    def settle() -> RawDocument | InputError | None:
+        """The held document, now that warcio has read past its end: if it found no blank line
+        where the record should have ended, its Content-Length was wrong and its content cannot
+        be trusted (a shorter or longer article than the page)."""
+        nonlocal pending
+        if pending is None:
+            return None
+        doc, offset, errors = pending
+        pending = None
+        if getattr(it, "err_count", 0) > errors:
+            return InputError(E_WARC, f"record at offset {offset}: its length does not match its content",
+                              doc.origin.location)
+        return doc
+
     try:
-        it = ArchiveIterator(stream)
-        for record in it:
+        while True:
+            with _quiet():
+                record = next(records, None)
+            held = settle()
+            if held is not None:
+                yield held
+            if record is None:
+                break
             if record.rec_type != "response":
                 continue
             n += 1
@@ -71,7 +109,8 @@ def iter_warc(stream: BinaryIO, location: str, fetched_at: str, require_html: bo
             charset = None
             if "charset=" in ctype:
                 charset = ctype.split("charset=")[-1].split(";")[0].strip()
-            payload = record.content_stream().read(max_record_bytes + 1)
+            with _quiet():
+                payload = record.content_stream().read(max_record_bytes + 1)
             if len(payload) > max_record_bytes:  # warcio skips the rest of it before the next record
                 yield InputError(E_SIZE, f"record at offset {stream_offset(it)} too large "
                                  f"(> limit {max_record_bytes:,} bytes)", loc)
@@ -85,16 +124,20 @@ def iter_warc(stream: BinaryIO, location: str, fetched_at: str, require_html: bo
                 yield err
                 continue
             date = record.rec_headers.get_header("WARC-Date") or fetched_at
-            yield RawDocument(
-                origin=Origin("warc", loc, date, ctype.split(";")[0], enc),
-                body=body,
-                format="html",
-                url=url or None,
-            )
+            doc = RawDocument(origin=Origin("warc", loc, date, ctype.split(";")[0], enc), body=body, format="html",
+                              url=url or None)
+            errors = getattr(it, "err_count", 0)  # before stream_offset: it reads to the record's end
+            pending = (doc, stream_offset(it), errors)
     except ArchiveLoadFailed as exc:
+        held = settle()
+        if held is not None:
+            yield held
         yield InputError(E_WARC, f"malformed WARC ({str(exc).splitlines()[0]})", location)
         return
     except (ValueError, AttributeError, EOFError, OSError, zlib.error) as exc:  # warcio on cut files
+        held = settle()
+        if held is not None:
+            yield held
         yield InputError(E_WARC, f"malformed WARC after {n} response records ({type(exc).__name__})", location)
         return
     if html == 0 and require_html:
