@@ -135,3 +135,15 @@ def test_warc_record_whose_length_is_wrong_is_refused_quietly(tmp_path: Path, se
     out = fuzzing.read_input(".warc", data, tmp_path)
     assert out.coded.get("E111") == 1 and out.articles == 1, out  # the second record only
     assert capfd.readouterr().err == ""
+
+
+def test_json_lone_surrogates_are_replaced_not_a_crash(workdir: Path, seeds_dir: Path) -> None:
+    """Found by benchmarks/fuzz.py: JSON may escape a lone UTF-16 surrogate (``"\\udbab"``), which
+    Python decodes into a str that cannot be encoded: hashing the article id raised
+    UnicodeEncodeError. Such characters now read as U+FFFD, in records and in manifests."""
+    text = sorted(seeds_dir.glob("*.txt"))[1].read_text(encoding="utf-8")
+    record = json.dumps({"text": text.replace(". ", ". \udbab ", 3), "title": "Visit \ud9d4", "source": "Wire \udc00"})
+    out = fuzzing.read_input(".jsonl", record.encode(), workdir)
+    assert out.articles == 1 and out.coded == {}
+    manifest = json.dumps({"path": "a.txt", "outlet": "Out\udbablet"}).encode()
+    assert fuzzing.read_input("manifest.jsonl", manifest, workdir).coded == {}

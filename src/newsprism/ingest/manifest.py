@@ -18,6 +18,7 @@ from pathlib import Path
 
 from newsprism.errors import E_MANIFEST, InputError
 from newsprism.ingest.decode import decode_bytes
+from newsprism.ingest.records import load_json
 
 MANIFEST_NAMES = ("manifest.csv", "manifest.jsonl")
 FIELDS = ("outlet", "url", "published", "title", "byline")
@@ -97,7 +98,7 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = load_json(line)
         except ValueError as exc:
             yield n, InputError(E_MANIFEST, f"malformed JSON ({exc})")
             continue

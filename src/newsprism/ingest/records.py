@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -15,6 +16,25 @@ TITLE_KEYS = ("title", "headline")
 DATE_KEYS = ("published", "date", "published_at", "date_publish", "date_published", "pubdate", "datetime")
 SOURCE_KEYS = ("source", "outlet", "site", "site_name", "publisher", "domain")
 AUTHOR_KEYS = ("byline", "author", "authors")
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def load_json(text: str) -> Any:
+    """``json.loads``, with lone UTF-16 surrogates (legal as ``\\udXXX`` escapes in JSON, not as
+    text: they cannot be encoded, stored or hashed) replaced by U+FFFD everywhere in the value."""
+    return _scrub(json.loads(text))
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    return value
 
 
 def _first(obj: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -82,7 +102,7 @@ def iter_records(text: str, location: str, fetched_at: str) -> Iterator[RawDocum
     stripped = text.lstrip()
     if stripped.startswith(("[", "{")):
         try:
-            data = json.loads(text)
+            data = load_json(text)
         except json.JSONDecodeError as exc:
             if stripped.startswith("[") or not _jsonl_like(stripped):
                 yield InputError(E_JSON, f"malformed JSON ({exc.msg} at line {exc.lineno})", location)
@@ -121,7 +141,7 @@ def iter_jsonl(lines: Iterable[tuple[int, str | InputError]], location: str,
             continue
         loc = f"{location}#{n}"
         try:
-            obj = json.loads(line)
+            obj = load_json(line)
         except json.JSONDecodeError as exc:
             yield InputError(E_JSON, f"malformed JSON on line {n} ({exc.msg})", loc)
             continue
