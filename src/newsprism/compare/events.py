@@ -1,9 +1,9 @@
 """When and where a statement's event happens, and which statements cannot be one fact.
 
-Corroboration means two outlets report *the same event*. Similar wording is not enough: a 2019
-photo caption "Putin welcomes Kim Jong Un ... in Vladivostok on April 25, 2019" reads much like
-"Kim Jong Un personally welcomed Vladimir Putin at the airport when he arrived in Pyongyang"
-(the 2024 visit). :func:`cannot_link` marks pairs of statements the aligner must never put into
+Corroboration means two outlets report *the same event*. Similar wording is not enough: an old
+photo caption "The president welcomes the prime minister ... in Porto on April 25, 2019" reads much
+like "The prime minister personally welcomed the president at the airport when he arrived in
+Lisbon" (this year's visit). :func:`cannot_link` marks pairs of statements the aligner must never put into
 one fact, from the extracted time expressions and places only:
 
 - **Dates**: both statements carry explicit dates (absolute, or relative ones resolved against a
@@ -14,10 +14,10 @@ one fact, from the extracted time expressions and places only:
 - **Story time vs years before**: one statement is about the story's own event (future or
   ongoing tense, an explicit date within the story window, or undated but continuing a passage
   dated within the window) and the other is dated only years away from the story's dates,
-  with no date in common ("This will be Putin's first visit since 2000" and "he last visited in
-  2000" still align: they share 2000).
-- **Places**: both statements say where something happened ("in Pyongyang", "at the Far
-  Eastern Federal University campus", "visited Vladivostok"; not "Seoul said") and name
+  with no date in common ("This will be the president's first visit since 2000" and "he last visited
+  in 2000" still align: they share 2000).
+- **Places**: both statements say where something happened ("in Lisbon", "at the
+  university campus", "visited Porto"; not "Madrid said") and name
   different cities or different named sites, neither passage naming the other's place.
 
 A statement counts as "dated" only by its own words, never by the story: an undated statement
@@ -230,10 +230,10 @@ def _buckets(v: float) -> set[str]:
 
 def same_claim(a: ClaimKey, b: ClaimKey) -> bool:
     """Two statements make one specific claim, however worded: the same kind of event at the same
-    past date with a participant in common ("first visit since 2000" / "last visited North Korea
+    past date with a participant in common ("first visit since 2000" / "last visited Portugal
     in 2000" / "his first trip 24 years ago"), or the same predicate on the same kind of object
-    between the same two or more participants ("shipping weapons to Russia" / "sent containers
-    of ammunition to Russia"), or the same quantity of the same thing ("about 3,000 homes"; a
+    between the same two or more participants ("shipping weapons to Portugal" / "sent containers
+    of ammunition to Portugal"), or the same quantity of the same thing ("about 3,000 homes"; a
     count under 100 only with a participant in common).
     Dates inside the story's window are left out: every report shares them."""
     shared = a.participants & b.participants

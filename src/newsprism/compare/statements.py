@@ -8,7 +8,7 @@ entity ids, places, figures, dates, event words,
 negation, and whether the outlet asserts it or attributes it to someone; and, for deciding
 whether two statements can be one event (``newsprism.compare.events``), the tense (future or
 ongoing), which dates are only reference points ("since 2000"), and which places are where
-something happened ("in Pyongyang") rather than actors ("Seoul said").
+something happened ("in Lisbon") rather than actors ("Madrid said").
 
 A sentence's second claim ("The streets were decorated ... ahead of his first visit to the
 country since 2000") is also a *part* (:func:`background_statements`): a verbatim sub-span with
@@ -81,8 +81,8 @@ CONCEPTS = {
     "praise": "praise", "laud": "praise", "hail": "praise", "thank": "praise", "appreciate": "praise",
     "sanction": "sanction", "embargo": "sanction",
 }
-# Claim frames: a predicate that acts on a kind of thing ("shipping weapons to Russia", "a supply of
-# munitions from Pyongyang", "signed a treaty"), with the participants named in its phrase.
+# Claim frames: a predicate that acts on a kind of thing ("shipping grain to Portugal", "a supply of
+# fuel from Lisbon", "signed a treaty"), with the participants named in its phrase.
 FRAME_PREDICATES = frozenset({"supply", "sign"})
 FRAME_OBJECTS = frozenset({"arms", "deal"})
 FACILITY_NOUNS = {
@@ -110,7 +110,7 @@ class Place:
     kind: str  # "country", "city", "region", "facility"
     key: str  # comparison key: entity id, or facility class + name
     named: bool = True
-    located: bool = False  # where something happens ("in Pyongyang", "at the airport"), not who acts ("Seoul said")
+    located: bool = False  # where something happens ("in Lisbon", "at the airport"), not who acts ("Madrid said")
 
 
 @dataclass
@@ -261,7 +261,7 @@ def parse_fields(articles: list[Article]) -> list[FieldDoc]:
             if not mentions and "extract" not in a.stages:  # not annotated: do what we can
                 mentions, times, numbers = _annotate_extra(doc, a)
             quotes = direct_quote_spans(a)
-            # a stance or intention ("Putin seeks alliances") is the outlet's own claim, not an attribution
+            # a stance or intention ("the minister seeks alliances") is the outlet's own claim, not an attribution
             attrs = [(x.statement.start, x.statement.end, x.source_name or x.source.text) for x in a.attributions if is_said(x)]
             attrs += [(q.content.start, q.content.end, q.speaker_name or (q.speaker.text if q.speaker else "")) for q in a.quotes if is_said(q)]
         else:
@@ -303,7 +303,7 @@ def _quote_open(text: str, s: int, e: int, state: tuple[int, bool] = (0, False))
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """spaCy's sentences, merged while a double quotation is open (straight or curly quotes).
 
-    '"Putin's visit ... abroad. Foreign heads of state ... in 2000," the article says.' is one
+    '"The minister's visit ... abroad. Foreign leaders ... in 2000," the article says.' is one
     span, not two, so no statement starts or ends inside a quotation. Merging stops at a line
     break (a quote left open at the end of its paragraph ends there, as the quote extractor
     reads it) and at a length cap, so an unbalanced mark cannot swallow a paragraph.
@@ -425,7 +425,7 @@ def _place_kind(m: Mention, text: str, story_cities: set[str]) -> str:
 
 
 def _story_cities(fields: list[FieldDoc]) -> set[str]:
-    """Ids of places the story itself calls a city ("the city of Mirela"): made-up or small towns."""
+    """Ids of places the story itself calls a city ("the city of Arlen"): made-up or small towns."""
     out = set()
     for fd in fields:
         for m in fd.mentions:
@@ -487,9 +487,9 @@ def _frames(tokens: list[Token]) -> set[tuple[str, str]]:
 
 def _claim_frames(tokens: list[Token], mentions: list[Mention], metonyms: dict[str, str]) -> set[tuple[str, str, frozenset[str]]]:
     """(predicate, object, participants) for each frame predicate acting on a frame object:
-    "North Korea is shipping weapons to Russia" -> ("supply", "arms", {north-korea, russia}). The
+    "Spain is shipping weapons to Portugal" -> ("supply", "arms", {spain, portugal}). The
     object is the verb's direct object (or passive subject), the noun's "of" complement or compound
-    ("a supply of munitions", "arms transfers"), or a word inside it ("containers of ammunition");
+    ("a supply of fuel", "arms transfers"), or a word inside it ("crates of rifles");
     the participants are the entities in the predicate's phrase and its subject."""
     ids_at: dict[int, set[str]] = {}
     for m in mentions:
@@ -606,14 +606,14 @@ def _part_spans(fd: FieldDoc, st: Statement) -> list[tuple[int, int]]:
     """Spans of the claims a statement carries besides its main one (verbatim sub-spans):
 
     - each sentence of a quotation merged over several sentences, and the clauses of a quoted
-      sentence ("..., and Putin last visited North Korea in 2000," the article says);
+      sentence ("..., and the minister last visited Portugal in 2000," the article says);
     - a clause with a subject of its own coordinated below the main one ("... for a visit amid
-      suspicion Moscow is seeking to secure a long-term supply of munitions ...");
+      suspicion Madrid is seeking to secure a long-term supply of fuel ...");
     - a subject whose relative clause dates or counts something ("Solvik, who on Wednesday
       promised an independent inquiry, has not commented ...");
     - an event noun phrase inside a prepositional phrase that says when or how many, or what
       happened ("... ahead of his first visit to the country since 2000", "an inquiry into the
-      failure of a spillway gate at the Dravo reservoir, which flooded parts of Mirela on Tuesday").
+      failure of a levee on the river, which flooded parts of the town on Tuesday").
     """
     doc = fd.doc
     span = doc.char_span(st.start, st.end, alignment_mode="expand")
@@ -652,7 +652,7 @@ def _part_spans(fd: FieldDoc, st: Statement) -> list[tuple[int, int]]:
         elif t.pos_ == "NOUN" and t.dep_ == "pobj" and t.lemma_.lower() in EVENT_NOUNS:
             lo, hi = t.left_edge.idx, t.right_edge.idx + len(t.right_edge.text)
             # a claim of its own: it says when, how many, or what happened (a relative clause);
-            # "a meeting of Putin with Kim" alone is not one
+            # "a meeting of the two leaders" alone is not one
             clause = any(d.dep_ in ("relcl", "acl") and d.pos_ in ("VERB", "AUX") for d in t.subtree)
             if clause or any(lo <= a and b <= hi for a, b in marked):
                 out.append((lo, hi))
@@ -786,14 +786,14 @@ def _statement(idx: int, fd: FieldDoc, s: int, e: int, ss: int, se: int, key: st
 
 
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "on", "within"}
-SITE_VERBS = {"visit", "tour"}  # "visited Vladivostok": the object is where the event happens
+SITE_VERBS = {"visit", "tour"}  # "visited Porto": the object is where the event happens
 PLANNED = {"set", "due", "schedule", "slate", "poise", "expect", "plan"}
 
 
 def _located(doc: Doc, start: int, end: int) -> bool:
-    """Is the place at ``[start, end)`` where something happens ("arrived in Pyongyang", "at the
-    Vostochny Cosmodrome", "the port of Vladivostok", "visited Vladivostok") rather than an actor
-    or a destination ("Seoul said", "sending weapons to Moscow")?"""
+    """Is the place at ``[start, end)`` where something happens ("arrived in Lisbon", "at the
+    Kennedy Space Center", "the port of Porto", "visited Porto") rather than an actor
+    or a destination ("Madrid said", "sending weapons to Madrid")?"""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return False
@@ -806,7 +806,7 @@ def _located(doc: Doc, start: int, end: int) -> bool:
             prep = tok.head.lower_
             if prep in LOCATIVE_PREPS:
                 return True
-            if prep == "of" and tok.head.head.pos_ in ("NOUN", "PROPN"):  # "the port of Vladivostok"
+            if prep == "of" and tok.head.head.pos_ in ("NOUN", "PROPN"):  # "the port of Porto"
                 tok = tok.head.head
                 continue
             return False
@@ -880,7 +880,7 @@ def _id_links(fields: list[FieldDoc]) -> dict[str, str]:
 
 
 def _metonyms(fields: list[FieldDoc]) -> dict[str, str]:
-    """Capital or seat of power -> its country's id, when both appear in the story ("Pyongyang")."""
+    """Capital or seat of power -> its country's id, when both appear in the story ("Lisbon")."""
     _, _, capitals = _geo()
     seats = {"kremlin": "russia", "white house": "united states", "downing street": "united kingdom",
              "elysee": "france", "élysée": "france", "zhongnanhai": "china", "blue house": "south korea"}

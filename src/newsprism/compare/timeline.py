@@ -6,8 +6,8 @@ alike (or that sit in the same fact) merge into one entry with a passage per art
 18" from four outlets is one line cited four times. Relative expressions ("tomorrow") are kept
 only when the article's own date was trusted enough to resolve them.
 
-An entry that merges passages from a side of a conflict (the 2023-09-13 meeting placed in
-Vladivostok by one outlet, at the Vostochny Cosmodrome by others) is marked ``disputed`` with
+An entry that merges passages from a side of a conflict (a meeting placed in one city by
+one outlet and at a named site elsewhere by others) is marked ``disputed`` with
 the conflict ids, as the briefing marks its sentences, and its label prefers a passage that
 takes no side.
 """
