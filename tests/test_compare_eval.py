@@ -17,11 +17,14 @@ def test_compare_eval_framing_jsonl_scores_above_floor() -> None:
     # Measured: exact P 1.000 R 0.947 F1 0.973; overlap the same. The misses are words the
     # lexicon does not list ("embattled", "hailed"); it was written before these sentences were
     # labelled, then extended once, so the floors sit a little below the measured values.
+    # Lexicon v2 dropped entries that came from our own corpora and are not attested as loaded
+    # in SemEval-2020 T11 ("pariah", "iron fist" among them): these sentences were written by the
+    # same hands, and recall on them fell to 0.895 (34/38) by design; the floor follows it.
     res = evaluate_framing(DATA / "loaded_language.jsonl")
     assert res["documents"] == 71
     assert res["exact"]["f1"] >= 0.90
     assert res["exact"]["precision"] >= 0.92
-    assert res["overlap"]["recall"] >= 0.90
+    assert res["overlap"]["recall"] >= 0.88
     assert res["label_exact"]["f1"] >= 0.90
 
 

@@ -105,7 +105,8 @@ def test_analyze_seeds_every_story_passage_is_verbatim(seeds_report: dict) -> No
         if isinstance(node, dict):
             if {"article", "start", "end", "text"} <= node.keys() and node["article"] in arts:
                 a = arts[node["article"]]
-                source = a["text"] if node.get("field", "text") == "text" else a["captions"][node["index"]]
+                fld = node.get("field", "text")
+                source = a["text"] if fld == "text" else (a["title"] or "") if fld == "title" else a["captions"][node["index"]]
                 assert source[node["start"]:node["end"]] == node["text"]
                 checked += 1
             for v in node.values():

@@ -23,10 +23,11 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from newsprism.errors import ConfigError, InputError, NewsError, StoreError
+from newsprism.model import outlet_name
 from newsprism.store.db import default_db_path
 
 # Each evaluation lives in newsprism/evaluate/<name>.py and exposes ``command`` (a click command).
-EVALUATIONS = ("extraction", "quotes", "timex", "clustering", "framing", "corroboration")
+EVALUATIONS = ("extraction", "quotes", "timex", "clustering", "framing", "corroboration", "alignment")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -203,7 +204,7 @@ def articles(db: str, outlet: str | None, query: str | None, since: str | None, 
     for r in rows:
         note = f"copy of {r['duplicate_of'][:8]}" if r["duplicate_of"] else ("" if r["status"] == "ok" else r["status"])
         table.add_row(
-            r["id"], r["published"] or "", Text(r["outlet"] or Path(r["location"]).stem), Text((r["title"] or "")[:70]), str(r["words"]), note
+            r["id"], r["published"] or "", Text(outlet_name(r["outlet"], r["location"])), Text((r["title"] or "")[:70]), str(r["words"]), note
         )
     out.print(table)
 
@@ -298,7 +299,7 @@ def story(story_id: str, db: str, as_json: bool) -> None:
         if a is None:
             continue
         note = " (copy)" if i in s.copies else ""
-        outlet = a.outlet or Path(a.origin.location).stem
+        outlet = outlet_name(a.outlet, a.origin.location)
         table.add_row(i, f"{sc:.2f}", a.published.value or "", Text(outlet + note), Text((a.title or "")[:70]))
     out.print(table)
 

@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsprism.compare.common import direct_quote_spans, disputed_passages, has_speaker, is_said, passage
 from newsprism.compare.lexicon import Lexicon, in_any
 from newsprism.compare.similarity import tfidf
 from newsprism.compare.statements import Statement
-from newsprism.model import Article
+from newsprism.model import Article, NumberClaim
 
 MIN_SENTENCES, MAX_SENTENCES = 5, 10
 LAMBDA = 0.7
@@ -54,17 +56,100 @@ def _sentence_ok(st: Statement, lexicon: Lexicon) -> tuple[bool, float]:
     return True, penalty
 
 
+@dataclass
+class Support:
+    """Who backs one briefing line: outlets whose passage states the line's own claim (``full``),
+    outlets in the same fact that state only part of it (``partial``), and per detail of the line
+    the outlets whose passage carries that detail."""
+
+    full: dict[str, list[Statement]]  # outlet -> its statements that state the line's claim
+    partial: dict[str, list[Statement]]
+    sources: set[str]  # independence keys of the full outlets
+    details: list[dict[str, Any]]
+
+
+def line_support(st: Statement, f: dict[str, Any], statements: Sequence[Statement], sim: np.ndarray,
+                 threshold: float) -> Support:
+    """An outlet states the line's claim when one of its passages in the fact links to the line's
+    own statement at the fact threshold (the bar two statements need to start a fact). A fact is
+    grown by average link, so its members need not each state everything the chosen sentence
+    says: they back it only in part, and are shown as such, never counted."""
+    full: dict[str, list[Statement]] = {st.outlet: [st]}
+    partial: dict[str, list[Statement]] = {}
+    sources = {st.source}
+    for i in f["_statements"]:
+        o = statements[i]
+        if o.article.id == st.article.id:
+            continue
+        if o.part_of is None and sim[st.idx, o.idx] >= threshold:
+            full.setdefault(o.outlet, []).append(o)
+            sources.add(o.source)
+        else:
+            partial.setdefault(o.outlet, []).append(o)
+    partial = {k: v for k, v in partial.items() if k not in full}
+    return Support(full, partial, sources, line_details(st, {**full, **partial}))
+
+
+def line_details(st: Statement, by_outlet: dict[str, list[Statement]]) -> list[dict[str, Any]]:
+    """The line's figures, dates, places and named sources, each with the outlets whose passage
+    in the fact carries it (``single_source`` when only the line's own outlet does)."""
+    items: list[tuple[str, str, Callable[[Statement], bool]]] = []
+    for n in st.numbers:
+        items.append(("figure", n.span.text, lambda o, n=n: any(same_figure(n, m) for m in o.numbers)))
+    for t, r in st.dates:
+        if t.span.start not in st.reference_times:
+            items.append(("date", t.span.text, lambda o, r=r: any(r.compatible(x) for _, x in o.dates)))
+    for pl in st.places:
+        if pl.named:
+            items.append(("place", pl.text, lambda o, pl=pl: any(pl.key == q.key for q in o.places)))
+    for src in st.sources:
+        if src.strip():
+            items.append(("source", src, lambda o, src=src: any(same_source(src, x) for x in o.sources)))
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for kind, text, carried in items:
+        if (kind, text.lower()) in seen:
+            continue
+        seen.add((kind, text.lower()))
+        outlets = [o for o, sts in by_outlet.items() if any(carried(x) for x in sts)]
+        out.append({"kind": kind, "text": text, "outlets": outlets,
+                    "independent_outlets": len({x.source for o in outlets for x in by_outlet[o]}),
+                    "single_source": len(outlets) == 1})
+    return out
+
+
+def same_figure(a: NumberClaim, b: NumberClaim) -> bool:
+    """One figure: values within 2% (rounding: "about 7,400" vs "7,412")."""
+    return bool(a.value and b.value) and abs(a.value - b.value) <= 0.02 * max(abs(a.value), abs(b.value))
+
+
+def _name_words(name: str) -> set[str]:
+    # word prefixes, so "Korea"/"Korean" and "Defense"/"Defence" meet
+    return {w.lower()[:5] for w in re.findall(r"[^\W\d_]+", name) if len(w) > 2 and w.lower() not in STOP_WORDS}
+
+
+def same_source(a: str, b: str) -> bool:
+    """Two names of one source: most of the shorter name's words are in the longer."""
+    x, y = _name_words(a), _name_words(b)
+    return bool(x and y) and len(x & y) >= max(1, (min(len(x), len(y)) + 1) // 2)
+
+
 def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]], lexicon: Lexicon,
-                   conflicts: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+                   conflicts: Sequence[dict[str, Any]] = (), sim: np.ndarray | None = None,
+                   threshold: float = 0.5) -> dict[str, Any]:
     """Summary (verbatim, cited sentences) plus the ids of key and single-source facts.
 
     Passages on either side of a conflict never enter the summary: a disputed claim is shown
-    in the conflicts section, side by side, not stated as the story.
+    in the conflicts section, side by side, not stated as the story. A line counts the outlets
+    that state its own claim (:func:`line_support`); ``sim`` is the statement similarity the
+    facts were built on (without it every outlet of the fact counts).
     """
     disputed = disputed_passages(conflicts)
+    if sim is None:
+        sim = np.ones((len(statements), len(statements)))
     words = tfidf([s.lemmas for s in statements])  # redundancy, same-article pairs included
     max_outlets = max((f["independent_outlets"] for f in facts), default=1)
-    cands: list[tuple[float, Statement, dict[str, Any]]] = []
+    cands: list[tuple[float, Statement, dict[str, Any], Support]] = []
     for f in facts:
         for i in f["_statements"]:
             st = statements[i]
@@ -77,45 +162,50 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
                 penalty += 0.3  # still citable (it may be the lede), but undisputed lines go first
             if st.start > st.sent_start + 2 or st.end < st.sent_end - 2:
                 penalty += 0.3  # the sentence carries more than this fact's clause
-            rel = f["independent_outlets"] / max_outlets + 0.2 * f.get("cohesion", 0) - penalty
+            sup = line_support(st, f, statements, sim, threshold)
+            # relevance counts the outlets that state this very sentence's claim, and a little
+            # for those that back part of it
+            rel = (len(sup.sources) + 0.25 * len(sup.partial)) / max_outlets + 0.2 * f.get("cohesion", 0) - penalty
             rel += 0.05 if not st.attributed else 0.0
-            cands.append((rel, st, f))
+            cands.append((rel, st, f, sup))
     # pairwise redundancy between candidate sentences, computed once (sparse product)
-    rows = sorted({st.idx for _, st, _ in cands})
+    rows = sorted({st.idx for _, st, _, _ in cands})
     pos = {k: r for r, k in enumerate(rows)}
     red_m = (words[rows] @ words[rows].T).toarray() if rows else np.zeros((0, 0))
-    chosen: list[tuple[Statement, dict[str, Any]]] = []
+    chosen: list[tuple[Statement, dict[str, Any], Support]] = []
     used_facts: set[str] = set()
     used_sentences: set[tuple[str, int]] = set()
     while cands and len(chosen) < MAX_SENTENCES:
         best, best_score = None, -1e9
-        for rel, st, f in cands:
+        for rel, st, f, sup in cands:
             if f["id"] in used_facts or (st.article.id, st.sent_start) in used_sentences:
                 continue
-            if len(chosen) >= MIN_SENTENCES and f["independent_outlets"] < 2:
-                continue  # past the minimum, only corroborated facts earn a line
-            red = max(float(red_m[pos[st.idx], pos[c.idx]]) for c, _ in chosen) if chosen else 0.0
+            if len(chosen) >= MIN_SENTENCES and len(sup.sources) < 2:
+                continue  # past the minimum, only corroborated lines are added
+            red = max(float(red_m[pos[st.idx], pos[c.idx]]) for c, _, _ in chosen) if chosen else 0.0
             score = LAMBDA * rel - (1 - LAMBDA) * red
             if score > best_score:
-                best, best_score = (st, f), score
+                best, best_score = (st, f, sup), score
         if best is None:
             break
-        st, f = best
+        st, f, sup = best
         chosen.append(best)
         used_facts.add(f["id"])
         used_sentences.add((st.article.id, st.sent_start))
     chosen.sort(key=lambda c: _story_position(c[1], statements))
     summary = []
-    for st, f in chosen:
+    for st, f, sup in chosen:
         summary.append({
             "text": st.sentence,
             "passage": passage(st.article, st.sent_start, st.sent_end, st.outlet),
             "fact": f["id"],
-            "outlets": f["outlets"],
-            "independent_outlets": f["independent_outlets"],
-            "single_source": f["single_source"],
+            "outlets": list(sup.full),
+            "independent_outlets": len(sup.sources),
+            "single_source": len(sup.sources) == 1,
+            "partial": [{"outlet": o, "passage": _cite(sts[0], statements)} for o, sts in sup.partial.items()],
+            "details": sup.details,
             "disputed": sorted(set(disputed.get((st.article.id, st.field, st.index, st.start, st.end), []))),
-            "citations": _one_per_outlet(f["passages"], st),
+            "citations": [_cite(sts[0], statements) for sts in sup.full.values()],
         })
     key = [f["id"] for f in facts if f["independent_outlets"] >= 2]
     single = [f["id"] for f in facts if f["single_source"] and _informative(f, statements)]
@@ -134,15 +224,10 @@ def _story_position(f: dict[str, Any], statements: Sequence[Statement]) -> float
     return sum(pos) / len(pos) if pos else 1.0
 
 
-def _one_per_outlet(passages: list[dict[str, Any]], chosen: Statement) -> list[dict[str, Any]]:
-    """The chosen sentence's own passage first, then one passage for each other outlet."""
-    out = [p for p in passages if p["article"] == chosen.article.id and p["start"] == chosen.start and p["field"] == chosen.field][:1]
-    seen = {p["outlet"] for p in out}
-    for p in passages:
-        if p["outlet"] not in seen:
-            out.append(p)
-            seen.add(p["outlet"])
-    return out
+def _cite(st: Statement, statements: Sequence[Statement]) -> dict[str, Any]:
+    """A statement's passage (a background claim is cited by its whole statement, as in facts)."""
+    st = statements[st.part_of] if st.part_of is not None else st
+    return passage(st.article, st.start, st.end, st.outlet, st.field, st.index)
 
 
 def _informative(f: dict[str, Any], statements: Sequence[Statement]) -> bool:

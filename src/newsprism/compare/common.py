@@ -8,21 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
-from newsprism.model import Article
+from newsprism.model import Article, outlet_name
 
 FIELDS = ("text", "title", "caption")
 
 
 def outlet_label(a: Article) -> str:
-    """The outlet name, or the file name stem when the outlet is unknown."""
-    if a.outlet:
-        return a.outlet
-    loc = a.origin.location if a.origin else ""
-    stem = Path(loc.split("#")[0]).stem if loc else ""
-    return stem or a.id
+    """The outlet name, else what the article came from (:func:`newsprism.model.outlet_name`)."""
+    return outlet_name(a.outlet, a.origin.location if a.origin else "") or a.id
 
 
 def independence_keys(articles: Iterable[Article]) -> dict[str, str]:

@@ -481,7 +481,8 @@ class ConflictFinder:
 
     # -- names ----------------------------------------------------------------------------
     def names(self) -> list[dict[str, Any]]:
-        """Spelling variants of one person's name ("Kim Yo Jong" vs "Kim Yo Jon")."""
+        """Spelling variants of one person's name across reports ("Kim Yo Jong" vs "Kim Yo Jon");
+        variants inside one article are that article's typo, merged, not a disagreement."""
         forms: dict[str, dict[str, Any]] = {}
         for fd in self.fields:
             for m in fd.mentions:
@@ -508,6 +509,8 @@ class ConflictFinder:
                 a, b = diff[0]
                 if min(len(a), len(b)) < 3 or Levenshtein.distance(a, b) != 1:
                     continue
+                if {fd.article.id for fd, _ in forms[k1]["items"]} & {fd.article.id for fd, _ in forms[k2]["items"]}:
+                    continue  # one article writes the name both ways: one entity, not two reports disagreeing
                 same_id = bool(forms[k1]["ids"] & forms[k2]["ids"])
                 truncated = a.startswith(b) or b.startswith(a)
                 if not same_id and not truncated:

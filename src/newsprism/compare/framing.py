@@ -11,7 +11,7 @@ Describes, never scores: the output is counts and cited passages ("outlet A call
   its modifiers must match the actor's affiliation (Russian/Russia/Kremlin) and its noun the
   actor's titles, else the nearest preceding actor with that title; ambiguous cases are dropped.
 - **Loaded words**: lexicon hits (``newsprism.compare.lexicon``) per 1,000 words, split into the
-  outlet's own voice and words inside quotations (a quoted "pariah regime" is the speaker's).
+  outlet's own voice and words inside quotations (a quoted "rogue regime" is the speaker’s).
 - **Voices**: who is quoted and the share of quoted words per speaker: what people said, not
   stance/intention cues ("Putin seeks alliances"); speech with no speaker is counted apart.
 - **Attribution**: the share of the outlet's statements attributed to a source vs asserted.
@@ -117,7 +117,7 @@ class Framer:
         if start is None:
             return None
         last = doc[span.start - 1]
-        # a noun fused onto the name ("serial agitator Pavel Kostic", "NWA director Tomas Brenner")
+        # a noun fused onto the name ("veteran activist Ana Ortiz", "WHO director Lee Park")
         if not (last.pos_ == "NOUN" and last.head.i >= span.start and last.head.i < span.end):
             return None
         while start < span.start and doc[start].tag_ == "POS":

@@ -4,8 +4,8 @@ The score mixes TF-IDF cosine over content lemmas, concept tokens ("travel" ~ "v
 canonical entity ids (fitted on the story's own statements, so what every article repeats
 weighs little; an outlet's "Pyongyang" also counts as North Korea), a small Dice overlap of the
 entity sets, a bonus for a shared figure or a shared specific date, and a penalty when both
-statements are dated and no date is shared (likely different events). When the story stage ships a sentence-embedding helper (``newsprism.stories.embed``), its
-cosine is mixed in too; without it the lexical score stands alone.
+statements are dated and no date is shared (likely different events). The cosine of MiniLM sentence vectors (``newsprism.stories.embed``) is mixed in too, except in
+very large stories (or with ``use_embeddings=False``), where the lexical score stands alone.
 
 TF-IDF is a dozen lines of numpy/scipy here rather than scikit-learn: the project does not
 otherwise need scikit-learn, and the fit is per story on a few hundred statements.
@@ -13,11 +13,9 @@ otherwise need scikit-learn, and the fit is per story on a few hundred statement
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -56,25 +54,11 @@ def tfidf(docs: Sequence[Sequence[str]], fit: int | None = None) -> sparse.csr_m
     return sparse.csr_matrix(sparse.diags(1 / norms) @ m)
 
 
-def _embed(texts: list[str]) -> np.ndarray | None:
-    """Sentence embeddings from the story stage's MiniLM helper, if installed (else None)."""
-    try:
-        mod: Any = importlib.import_module("newsprism.stories.embed")
-        get = getattr(mod, "get_embedder", None)
-        if get is not None:
-            v = np.asarray(get().embed(texts), dtype=np.float32)
-        else:
-            fn = getattr(mod, "embed_texts", None) or getattr(mod, "embed", None)
-            if not callable(fn):
-                return None
-            v = np.asarray(fn(texts), dtype=np.float32)
-    except Exception:  # no model installed, or it failed its hash check: lexical evidence only
-        return None
-    if v.ndim != 2 or v.shape[0] != len(texts):
-        return None
-    n = np.linalg.norm(v, axis=1, keepdims=True)
-    n[n == 0] = 1
-    return v / n
+def embed_texts(texts: list[str]) -> np.ndarray:
+    """Unit sentence vectors from the story stage's MiniLM encoder (a broken model fails loudly)."""
+    from newsprism.stories.embed import get_embedder
+
+    return np.asarray(get_embedder().embed(texts), dtype=np.float32)
 
 
 def _entity_dice(statements: Sequence[Statement]) -> np.ndarray:
@@ -119,11 +103,13 @@ def _date_bonus(x: Statement, y: Statement) -> float:
     return best
 
 
-def similarity_matrix(statements: Sequence[Statement], use_embeddings: bool = True, fit: int | None = None) -> tuple[np.ndarray, np.ndarray, bool]:
+def similarity_matrix(statements: Sequence[Statement], use_embeddings: bool = True, fit: int | None = None,
+                      emb: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, bool]:
     """(combined similarity, lexical TF-IDF cosine, embeddings used?); pairs of one article score 0.
 
     TF-IDF weights are fitted on the first ``fit`` statements (all by default): the statements
-    proper, not the background claims appended after them.
+    proper, not the background claims appended after them. ``emb``: the statements' unit vectors
+    when the caller has them already (else they are computed here).
     """
     n = len(statements)
     if n == 0:
@@ -132,7 +118,8 @@ def similarity_matrix(statements: Sequence[Statement], use_embeddings: bool = Tr
     x = tfidf([s.lemmas + [f'@{e}' for e in s.entities] * 2 for s in statements], fit)
     lex = (x @ x.T).toarray()
     size = n if fit is None else fit  # the cap counts statements proper, not background claims
-    emb = _embed([s.text for s in statements]) if use_embeddings and size <= EMBED_MAX_STATEMENTS else None
+    if emb is None and use_embeddings and size <= EMBED_MAX_STATEMENTS:
+        emb = embed_texts([s.text for s in statements])
     ent = _entity_dice(statements)
     bonus = np.zeros((n, n))
     cand = np.argwhere(np.triu((lex > 0.1) | (ent > 0), 1))

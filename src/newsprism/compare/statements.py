@@ -60,7 +60,7 @@ PREDICATES = {
     "kill": "kill", "die": "kill", "dead": "kill", "death": "kill", "toll": "kill", "fatality": "kill",
     "perish": "kill", "drown": "kill", "killing": "kill",
     "evacuate": "evacuate", "evacuation": "evacuate", "flee": "evacuate", "displace": "evacuate", "relocate": "evacuate",
-    "rescue": "rescue", "save": "rescue", "pluck": "rescue",
+    "rescue": "rescue", "save": "rescue",
     "injure": "injure", "wound": "injure", "hurt": "injure", "injury": "injure",
     "miss": "miss", "missing": "miss", "flood": "flood", "inundate": "flood", "submerge": "flood",
     "arrest": "arrest", "detain": "arrest", "send": "supply", "ship": "supply", "supply": "supply", "deliver": "supply",
@@ -85,18 +85,20 @@ CONCEPTS = {
 # fuel from Lisbon", "signed a treaty"), with the participants named in its phrase.
 FRAME_PREDICATES = frozenset({"supply", "sign"})
 FRAME_OBJECTS = frozenset({"arms", "deal"})
+# Kinds of facility where news events happen (general building and amenity classes, as in
+# OpenStreetMap's map features); words met only in our own corpora were removed.
 FACILITY_NOUNS = {
     "airport": "airport", "airbase": "base", "base": "base", "spaceport": "spaceport",
-    "cosmodrome": "spaceport", "palace": "palace", "guesthouse": "guesthouse", "hotel": "hotel",
-    "stadium": "stadium", "campus": "campus", "university": "campus", "station": "station",
+    "palace": "palace", "hotel": "hotel",
+    "stadium": "stadium", "university": "university", "station": "station",
     "embassy": "embassy", "hall": "hall", "square": "square", "plant": "plant", "factory": "plant",
     "shipyard": "shipyard", "harbour": "port", "harbor": "port", "hospital": "hospital",
     "headquarters": "headquarters", "parliament": "parliament",
 }
 REGION_WORDS = {
-    "region", "oblast", "province", "krai", "territory", "state", "county", "district", "east",
+    "region", "province", "territory", "state", "county", "district", "east",
     "west", "north", "south", "island", "peninsula", "coast", "sea", "border", "area", "continent",
-    "europe", "asia", "africa", "america", "middle", "far",
+    "europe", "asia", "africa", "america", "middle",
 }
 FIRST_PERSON = {"i", "we", "my", "our", "us", "me", "ours", "myself", "ourselves"}
 NEGATORS = {"not", "n't", "never", "no"}
@@ -281,7 +283,7 @@ def _quote_open(text: str, s: int, e: int, state: tuple[int, bool] = (0, False))
     """(curly depth, straight quote open) after reading ``text[s:e]`` from ``state``.
 
     Curly quotes nest by direction; a straight ``"`` opens when it follows a space, a bracket or
-    a dash and precedes a non-space ("... the "enemy"), else it closes ('despair."' / 'Ukraine".').
+    a dash and precedes a non-space ("... the "enemy"), else it closes ('done."' / 'agreed".').
     A line break closes everything.
     """
     depth, straight = state
@@ -470,7 +472,7 @@ def _event_words(tokens: list[Token]) -> set[str]:
 
 
 def _frames(tokens: list[Token]) -> set[tuple[str, str]]:
-    """(subject, event) pairs: "the spillway gate gave way" -> ("gate", "fail")."""
+    """(subject, event) pairs: "the bridge collapsed" -> ("bridge", "fail")."""
     out = set()
     for t in tokens:
         lemma = t.lemma_.lower()
@@ -591,7 +593,7 @@ def build_statements(articles: list[Article], fields: list[FieldDoc] | None = No
 
 # -- background claims -------------------------------------------------------------------------
 # Nouns naming an event: "ahead of his first visit to the country since 2000", "an inquiry into the
-# failure of a spillway gate ..., which flooded ...". Reporting and the things supplied ("arms") are
+# failure of a bridge ..., which closed ...". Reporting and the things supplied ("arms") are
 # not events of their own.
 EVENT_NOUNS = frozenset(
     {w for w, e in EVENT_WORDS.items() if e != "speak"}
@@ -609,11 +611,11 @@ def _part_spans(fd: FieldDoc, st: Statement) -> list[tuple[int, int]]:
       sentence ("..., and the minister last visited Portugal in 2000," the article says);
     - a clause with a subject of its own coordinated below the main one ("... for a visit amid
       suspicion Madrid is seeking to secure a long-term supply of fuel ...");
-    - a subject whose relative clause dates or counts something ("Solvik, who on Wednesday
+    - a subject whose relative clause dates or counts something ("Ortiz, who on Wednesday
       promised an independent inquiry, has not commented ...");
     - an event noun phrase inside a prepositional phrase that says when or how many, or what
       happened ("... ahead of his first visit to the country since 2000", "an inquiry into the
-      failure of a levee on the river, which flooded parts of the town on Tuesday").
+      failure of a bridge on the river, which closed the road on Tuesday").
     """
     doc = fd.doc
     span = doc.char_span(st.start, st.end, alignment_mode="expand")
@@ -646,7 +648,7 @@ def _part_spans(fd: FieldDoc, st: Statement) -> list[tuple[int, int]]:
             c.dep_ == "relcl" and any(c.left_edge.idx <= a and b <= c.right_edge.idx + len(c.right_edge.text) for a, b in marked)
             for c in t.children
         ):
-            # a relative clause that dates or counts something: "Solvik, who on Wednesday promised
+            # a relative clause that dates or counts something: "Ortiz, who on Wednesday promised
             # an independent inquiry, has not commented"
             out.append((t.left_edge.idx, t.right_edge.idx + len(t.right_edge.text)))
         elif t.pos_ == "NOUN" and t.dep_ == "pobj" and t.lemma_.lower() in EVENT_NOUNS:
@@ -715,7 +717,7 @@ CONTEXT_WINDOW = 6  # statements back in which an undated statement looks for it
 def _inherit_dates(statements: list[Statement]) -> None:
     """An undated statement about a person takes the date of the last dated statement about them.
 
-    "Solvik on Wednesday announced an inquiry ... Solvik told reporters at the ministry": the
+    "Ortiz on Wednesday announced an inquiry ... Ortiz told reporters at the ministry": the
     second sentence is about Wednesday too. Used only to decide whether two passages describe one
     event, never shown as the statement's own date.
     """

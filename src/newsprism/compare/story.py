@@ -14,6 +14,10 @@ Top-level keys:
 - ``briefing``: ``summary`` (5-10 verbatim sentences: ``text``, ``passage``, ``fact``,
   ``outlets``, ``independent_outlets``, ``single_source``, ``disputed`` conflict ids,
   ``citations`` one passage per outlet), ``key_facts`` / ``single_source_facts`` (fact ids).
+- ``events``: ``[{id, text, representative, passages, outlets, independent_outlets,
+  single_source, facts}]``: passages of different articles (headlines included) that report one
+  happening (:mod:`newsprism.compare.alignment`), most widely reported first; ``facts`` are the
+  claim-level facts inside it.
 - ``facts``: ``[{id, text, representative, passages (+stance asserts/attributes, sources),
   outlets, independent_outlets, single_source, by_outlet [{outlet, stance, sources}],
   attributed_only, entities, dates, figures, cohesion, conflicts}]``, most corroborated first.
@@ -40,6 +44,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from newsprism.compare.alignment import align, build_events, build_units, parse_titles, unit_vectors
 from newsprism.compare.briefing import build_briefing, numbers_table, quotes_by_speaker, quotes_without_speaker
 from newsprism.compare.common import disputed_passages, independence_keys, outlet_label, passage_key
 from newsprism.compare.conflicts import ConflictFinder
@@ -49,7 +54,7 @@ from newsprism.compare.facts import (
 )
 from newsprism.compare.framing import compare_framing
 from newsprism.compare.lexicon import Lexicon, default_lexicon
-from newsprism.compare.similarity import similarity_matrix
+from newsprism.compare.similarity import EMBED_MAX_STATEMENTS, embed_texts, similarity_matrix
 from newsprism.compare.statements import background_statements, build_statements
 from newsprism.compare.timeline import build_timeline
 from newsprism.model import Article, Story
@@ -70,7 +75,8 @@ def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None
     # background claims ("... ahead of his first visit to the country since 2000") follow the
     # statements; they only ever join facts other outlets report (facts.join_pass / keep_parts)
     every = statements + background_statements(statements, fields)
-    sim_all, _, embedded = similarity_matrix(every, use_embeddings, fit=n)
+    vectors = embed_texts([s.text for s in every]) if use_embeddings and n <= EMBED_MAX_STATEMENTS else None
+    sim_all, _, embedded = similarity_matrix(every, use_embeddings, fit=n, emb=vectors)
     sim = sim_all[:n, :n]
     threshold = THRESHOLD_EMBEDDING if embedded else THRESHOLD_LEXICAL
     forbid, cuts = cannot_link(every, sim_all >= threshold * FLOOR_RATIO)  # pairs that could share a fact
@@ -82,9 +88,12 @@ def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None
     fact_of = {i: f["id"] for f in facts for i in f["_statements"] if i < n}
     conflicts, related = ConflictFinder(statements, sim, fact_of, threshold, fields).run()
     _link_conflicts(facts, conflicts)
+    units = build_units(statements, parse_titles(arts, fields))
+    unit_vecs = unit_vectors(units, vectors[:n] if vectors is not None else None)
+    events = build_events(units, align(units, unit_vecs), fact_of)
     timeline = build_timeline(statements, fact_of, conflicts)
     framing = compare_framing(arts, fields, statements, lexicon)
-    briefing = build_briefing(every, facts, lexicon, conflicts)
+    briefing = build_briefing(every, facts, lexicon, conflicts, sim_all, threshold)
     for f in facts:
         f.pop("_statements")
     return {
@@ -99,6 +108,7 @@ def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None
         "outlets": list(dict.fromkeys(outlet_of.values())),
         "independent_outlets": len(set(keys.values())),
         "briefing": briefing,
+        "events": events,
         "facts": facts,
         "conflicts": conflicts,
         "related_figures": related,

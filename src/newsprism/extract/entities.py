@@ -129,8 +129,7 @@ _DEMONYM_WORDS = {
     "spanish", "polish", "danish", "swedish", "finnish", "turkish", "kurdish", "english",
 }
 _DEMONYM_RE = re.compile(r"^[a-z][a-z' -]*?(?:ian|ean|ese|ish|an|ians|eans|ans)$")
-_PLACE_CUE = {"city", "town", "village", "port", "capital", "province", "region", "district",
-              "oblast", "state"}
+_PLACE_CUE = {"city", "town", "village", "port", "capital", "province", "region", "district", "state"}
 _ORG_CUE = {"agency", "newspaper", "daily", "broadcaster", "channel", "network"}
 _POSSESSIVE = re.compile(r"\s*['’‘`]s?$")
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'", "\u00a0": " "})

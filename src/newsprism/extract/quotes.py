@@ -78,9 +78,11 @@ sharing cue and speaker.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 
 from spacy.tokens import Doc, Token
 
@@ -185,30 +187,9 @@ PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 # Gender evidence (honorifics before a name, gendered role words, and a short list of common
 # unambiguous first names): enough to keep "she said" off the last man mentioned. Names used for
 # both sexes (Kim, Jordan, Taylor, Jean, ...) are deliberately absent.
-_FEMALE_NAMES = frozenset("""
-mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty margaret
-sandra ashley kimberly emily donna michelle carol amanda melissa deborah stephanie rebecca sharon
-laura cynthia amy kathleen angela shirley anna brenda pamela emma nicole helen samantha katherine
-christine debra rachel carolyn janet catherine maria heather diane ruth julie olivia joyce virginia
-victoria kelly lauren christina joan evelyn judith megan andrea cheryl hannah jacqueline martha
-gloria teresa theresa ann sara madison frances kathryn janice abigail alice judy sophia grace denise
-amber doris marilyn danielle beverly isabella diana natalie brittany charlotte marie kayla alexis
-lori hillary hilary chelsea melania ivanka michelle kamala condoleezza madeleine oprah tara lindsay
-britney angelina beyonce rihanna ursula giorgia marine theresa jacinda sanna nikki sarah elena ilhan
-alexandria tulsi liz elizabeth nadia yulia olena svetlana natalia tatiana irina olga anastasia
-maria valentina mette annalena kaja greta malala aung yoko
-""".split())
-_MALE_NAMES = frozenset("""
-james robert john michael william david richard joseph thomas charles christopher daniel matthew
-anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason
-jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel
-gregory frank alexander raymond patrick jack dennis jerry tyler aaron jose adam henry nathan douglas
-zachary peter kyle walter ethan jeremy harold keith christian roger noah gerald carl terry sean
-austin arthur lawrence jesse dylan bryan joe bruce billy albert willie gabriel logan alan juan
-wayne roy ralph randy eugene vincent russell elijah louis bobby philip johnny barack bernie mitt
-mike rudy newt ted marco jeb rand boris vladimir dmitry sergei sergey vladimir volodymyr yuri igor
-emmanuel olaf xi narendra recep benjamin bashar hugh tom brad leonardo antony lloyd jake
-""".split())
+_NAMES = json.loads(resources.files("newsprism.data").joinpath("first_names.json").read_text(encoding="utf-8"))
+_FEMALE_NAMES = frozenset(_NAMES["female"])
+_MALE_NAMES = frozenset(_NAMES["male"])
 _FEMALE = frozenset("mrs ms miss madam sister wife mother daughter woman girl chairwoman "
                     "spokeswoman congresswoman businesswoman queen princess actress widow aunt niece".split())
 _MALE = frozenset("mr sir brother husband father son man boy chairman spokesman congressman "

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from newsprism.compare.common import field_text, iter_passages
 from newsprism.escape import html_environment, markdown_environment, md_link, md_text
 from newsprism.extract.numbers import figure_text, figure_value
-from newsprism.model import SCHEMA_VERSION, Article
+from newsprism.model import SCHEMA_VERSION, Article, outlet_name
 from newsprism.store import Store
 
 REPORT_SCHEMA = "newsprism.report"
@@ -45,7 +45,7 @@ def article_entry(a: Article, cited: Iterable[Mapping[str, Any]] = ()) -> dict[s
     """
     d = a.to_dict()
     d["word_count"] = a.word_count
-    d["display_outlet"] = a.outlet or Path(a.origin.location).stem
+    d["display_outlet"] = outlet_name(a.outlet, a.origin.location)
     anchors = passage_anchors(a, cited)
     d["anchors"] = anchors
     d["text_html"] = highlight(a, anchors)

@@ -1,0 +1,74 @@
+"""What a reader is told is corroborated must be: briefing lines count only the outlets that
+state the line's claim, details resting on one outlet say so, and spelling slips inside one
+article are not disagreements between reports. Checked on the seeds through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def seeds_comparison(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("trust")
+    subprocess.run([sys.executable, "-m", "newsprism", "analyze", str(seeds_dir), "-o", str(out / "r"), "--db", str(out / "s.db")],
+                   check=True, capture_output=True, timeout=600)
+    report = json.loads((out / "r" / "report.json").read_text(encoding="utf-8"))
+    assert len(report["stories"]) == 1
+    return report["stories"][0]["comparison"]
+
+
+def _seed_texts(seeds_dir: Path) -> dict[str, str]:
+    return {p.name[:3]: p.read_text(encoding="utf-8") for p in seeds_dir.iterdir()}
+
+
+def test_a_figure_one_seed_gives_is_never_counted_for_others(seeds_comparison: dict[str, Any], seeds_dir: Path) -> None:
+    # gold from the texts themselves: which seeds state each figure a briefing line carries
+    texts = _seed_texts(seeds_dir)
+    for line in seeds_comparison["briefing"]["summary"]:
+        for d in line["details"]:
+            if d["kind"] != "figure" or not re.search(r"\d", d["text"]):
+                continue
+            digits = re.sub(r"[^\d.]", "", d["text"])
+            stating = {k for k, t in texts.items() if digits in re.sub(r"(?<=\d),(?=\d)", "", t)}
+            assert {o[:3] for o in d["outlets"]} <= stating, (line["text"], d)
+
+
+def test_counted_outlets_each_have_a_cited_passage(seeds_comparison: dict[str, Any]) -> None:
+    for line in seeds_comparison["briefing"]["summary"]:
+        cited = {p["outlet"] for p in line["citations"]}
+        assert set(line["outlets"]) == cited and line["independent_outlets"] <= len(cited)
+        assert not cited & {x["outlet"] for x in line["partial"]}  # partial support is never counted
+        assert line["single_source"] == (line["independent_outlets"] == 1)
+
+
+def test_the_decorated_streets_are_one_outlet_s_claim(seeds_comparison: dict[str, Any], seeds_dir: Path) -> None:
+    # only one seed describes the decorated streets; a line saying so cannot count four outlets
+    texts = _seed_texts(seeds_dir)
+    assert sum("decorated" in t for t in texts.values()) == 1
+    for line in seeds_comparison["briefing"]["summary"]:
+        if "decorated" in line["text"]:
+            assert line["independent_outlets"] == 1
+
+
+def test_a_name_spelt_two_ways_in_one_article_is_no_conflict(seeds_comparison: dict[str, Any]) -> None:
+    for c in seeds_comparison["conflicts"]:
+        if c["kind"] == "name":
+            arts = [{p["article"] for p in side["passages"]} for side in c["sides"]]
+            assert not set.intersection(*arts), c
+
+
+def test_events_group_passages_of_several_outlets_without_swallowing_the_story(seeds_comparison: dict[str, Any]) -> None:
+    events = seeds_comparison["events"]
+    shared = [e for e in events if not e["single_source"]]
+    assert len(shared) >= 5
+    passages = sum(len(e["passages"]) for e in events)
+    # no event holds most of the story's passages (one "event" per story would tell a reader nothing)
+    assert max(len(e["passages"]) for e in events) <= 0.3 * passages
+    assert any(p["field"] == "title" for e in events for p in e["passages"])  # headlines take part
