@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsprism.compare.conflicts import figures_conflict, unit_key
-from newsprism.compare.dates import date_range, read_absolute_dates
+from newsprism.compare.dates import date_range
 from newsprism.compare.statements import build_statements
 from newsprism.model import Article, NumberClaim, Origin, Span
 
@@ -40,11 +40,6 @@ def test_compare_date_ranges_compatibility() -> None:
     assert other and not other.compatible(month)
     visit = date_range("2024-06-18/2024-06-19")
     assert visit and visit.compatible(date_range("2024-06-18"))  # type: ignore[arg-type]
-
-
-def test_compare_fallback_reads_absolute_dates() -> None:
-    values = [t.value for t in read_absolute_dates("met on Sept. 13, 2023 and in Vladivostok, 23 August 2002, and in 2000")]
-    assert values == ["2023-09-13", "2002-08-23", "2000"]
 
 
 def _article(text: str, aid: str = "a1", outlet: str = "Example") -> Article:

@@ -14,6 +14,14 @@ from newsprism.model import Article, outlet_name
 
 FIELDS = ("text", "title", "caption")
 
+# Seats of power and institutions named for their place, folded to the country they speak for
+# ("the Kremlin said" is Russia speaking): one table for the aligner and the framing comparison.
+SEATS_OF_POWER = {
+    "kremlin": "russia", "white house": "united states", "pentagon": "united states",
+    "downing street": "united kingdom", "elysee": "france", "élysée": "france",
+    "zhongnanhai": "china", "blue house": "south korea",
+}
+
 
 def outlet_label(a: Article) -> str:
     """The outlet name, else what the article came from (:func:`newsprism.model.outlet_name`)."""

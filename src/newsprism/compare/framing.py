@@ -26,7 +26,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from newsprism.compare.common import direct_quote_spans, has_speaker, independence_keys, is_said, outlet_label, passage
+from newsprism.compare.common import SEATS_OF_POWER, direct_quote_spans, has_speaker, independence_keys, is_said, outlet_label, passage
 from newsprism.compare.lexicon import Lexicon, LoadedHit, in_any
 from newsprism.compare.statements import FieldDoc, Statement
 from newsprism.model import Article, Mention
@@ -38,8 +38,6 @@ LEADER_NOUNS = {
     "ruler", "head", "monarch", "king", "queen", "prime minister", "chancellor", "minister", "secretary",
     "general", "commander", "regime", "government", "boss", "supremo", "helmsman", "tsar", "czar",
 }
-SEATS = {"kremlin": "russia", "white house": "united states", "downing street": "united kingdom", "elysee": "france",
-         "élysée": "france", "zhongnanhai": "china", "pentagon": "united states"}
 
 
 def _quote_words(a: Article, q: Any) -> int:
@@ -57,7 +55,7 @@ def _affil_words(text: str) -> set[str]:
     """Affiliation words of a label, countries and seats of power folded to one form."""
     out = set()
     low = text.lower()
-    for seat, country in SEATS.items():
+    for seat, country in SEATS_OF_POWER.items():
         if seat in low:
             out.add(country.split()[-1][:5])
     for w in re.findall(r"[a-z]+", low):

@@ -23,23 +23,24 @@ claims into one line and would glue unrelated facts together.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
-from typing import Any
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from newsprism.compare.common import (
-    ATTRIBUTION_CUE, direct_quote_spans, independence_keys, is_said, outlet_label, overlaps, quoted_spans,
+    ATTRIBUTION_CUE, SEATS_OF_POWER, direct_quote_spans, independence_keys, is_said, outlet_label, overlaps, quoted_spans,
 )
-from newsprism.compare.dates import DateRange, date_range, read_absolute_dates
+from newsprism.compare.dates import DateRange, date_range
+from newsprism.extract.annotate import anchor_date
+from newsprism.extract.entities import AliasTable, extract_entities, link_partial_ids
 from newsprism.extract.nlp import get_nlp
-from newsprism.model import Article, Mention, NumberClaim, TimeExpr
+from newsprism.extract.numbers import extract_numbers
+from newsprism.extract.times import extract_times
+from newsprism.model import Article, Entity, Mention, NumberClaim, TimeExpr
 
 # Normalised event words: statements about the same event share one of these.
 EVENT_WORDS = {
@@ -173,78 +174,18 @@ class FieldDoc:
     attributions: list[tuple[int, int, str]]  # (start, end, source name) of attributed spans
 
 
-# -- optional extractors (land in parallel; the stage must work without them) -----------------
-def _maybe(module: str, name: str) -> Callable[..., Any] | None:
-    import importlib
-
-    try:
-        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
-    except (ImportError, AttributeError):
-        return None
-
-
+# -- annotating titles and captions (the extract stage covers the body) -------------------------
 @functools.lru_cache(maxsize=1)
-def _extractors() -> dict[str, Any]:
-    return {
-        "entities": _maybe("newsprism.extract.entities", "extract_entities"),
-        "aliases": _maybe("newsprism.extract.entities", "AliasTable"),
-        "link": _maybe("newsprism.extract.entities", "link_partial_ids"),
-        "times": _maybe("newsprism.extract.times", "extract_times"),
-        "numbers": _maybe("newsprism.extract.numbers", "extract_numbers"),
-        "anchor": _maybe("newsprism.extract.annotate", "anchor_date"),
-    }
-
-
-@functools.lru_cache(maxsize=1)
-def _alias_table() -> Any:
-    cls = _extractors()["aliases"]
-    return cls.load() if cls is not None else None
-
-
-def _fallback_mentions(doc: Doc) -> list[Mention]:
-    label = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "FAC": "GPE", "NORP": "NORP"}
-    out = []
-    for e in doc.ents:
-        if e.label_ not in label:
-            continue
-        name = re.sub(r"^(the|The)\s+", "", e.text)
-        name = re.sub(r"[’']s$", "", name)
-        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-        out.append(Mention(e.start_char, e.end_char, e.text, "LOC" if e.label_ == "FAC" else e.label_, f"{label[e.label_]}:{slug}"))
-    return out
-
-
-def _anchor(a: Article) -> dt.date | None:
-    fn = _extractors()["anchor"]
-    if fn is not None:
-        try:
-            return fn(a)  # type: ignore[no-any-return]
-        except Exception:
-            return None
-    p = a.published
-    if p.value and p.precision == "day" and p.confidence >= 0.5 and not p.conflict:
-        return dt.date.fromisoformat(p.value[:10])
-    return None
+def _alias_table() -> AliasTable:
+    return AliasTable.load()
 
 
 def _annotate_extra(doc: Doc, a: Article) -> tuple[list[Mention], list[TimeExpr], list[NumberClaim]]:
-    """Annotate a title or caption (the extract stage only covers the body)."""
-    ex = _extractors()
-    mentions: list[Mention] = []
-    times: list[TimeExpr] = []
-    numbers: list[NumberClaim] = []
-    try:
-        mentions = ex["entities"](doc, _alias_table())[0] if ex["entities"] else _fallback_mentions(doc)
-    except Exception:
-        mentions = _fallback_mentions(doc)
-    try:
-        times = ex["times"](doc.text, _anchor(a), doc) if ex["times"] else read_absolute_dates(doc.text)
-    except Exception:
-        times = read_absolute_dates(doc.text)
-    try:
-        numbers = ex["numbers"](doc, []) if ex["numbers"] else []
-    except Exception:
-        numbers = []
+    """Annotate a title or caption with the extract stage's own extractors (dates against the
+    article's trusted day, :func:`newsprism.extract.annotate.anchor_date`)."""
+    mentions = extract_entities(doc, _alias_table())[0]
+    times = extract_times(doc.text, anchor_date(a), doc)
+    numbers = extract_numbers(doc, [])
     return mentions, times, numbers
 
 
@@ -855,11 +796,6 @@ def _current_tense(root: Token) -> bool:
 
 def _id_links(fields: list[FieldDoc]) -> dict[str, str]:
     """Story-wide id links: one-word names and acronyms to the full entity seen elsewhere."""
-    link = _extractors()["link"]
-    if link is None:
-        return {}
-    from newsprism.model import Entity
-
     names: dict[str, Counter[str]] = {}
     labels: dict[str, str] = {}
     for fd in fields:
@@ -874,18 +810,13 @@ def _id_links(fields: list[FieldDoc]) -> dict[str, str]:
         if eid not in known:
             forms = list(c)
             ents.append(Entity(eid, re.sub(r"[’']s$", "", max(forms, key=lambda f: (c[f], len(f)))), labels[eid], forms, [], sum(c.values())))
-    try:
-        mapping: dict[str, str] = link(ents)
-    except Exception:
-        return {}
+    mapping: dict[str, str] = link_partial_ids(ents)
     return mapping
 
 
 def _metonyms(fields: list[FieldDoc]) -> dict[str, str]:
     """Capital or seat of power -> its country's id, when both appear in the story ("Lisbon")."""
     _, _, capitals = _geo()
-    seats = {"kremlin": "russia", "white house": "united states", "downing street": "united kingdom",
-             "elysee": "france", "élysée": "france", "zhongnanhai": "china", "blue house": "south korea"}
     by_name: dict[str, str] = {}
     ids: set[str] = set()
     for fd in fields:
@@ -896,7 +827,7 @@ def _metonyms(fields: list[FieldDoc]) -> dict[str, str]:
     out: dict[str, str] = {}
     for eid in ids:
         name = eid.split(":")[-1].replace("-", " ")
-        country = (capitals.get(name) or seats.get(name) or "").lower()
+        country = (capitals.get(name) or SEATS_OF_POWER.get(name) or "").lower()
         if country and country in by_name and by_name[country] != eid:
             out[eid] = by_name[country]
     return out
