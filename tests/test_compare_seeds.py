@@ -242,7 +242,7 @@ def test_compare_seeds_old_photo_caption_does_not_corroborate_the_2024_arrival(s
 
 
 def _quote_open_at(text: str, pos: int) -> bool:
-    from newsprism.compare.statements import _quote_open
+    from newsprism.compare.sentences import _quote_open
 
     line_start = text.rfind("\n", 0, pos) + 1
     depth, straight = _quote_open(text, line_start, pos)

@@ -43,7 +43,8 @@ import numpy as np
 from scipy import sparse
 
 from newsprism.compare.dates import DateRange, date_range
-from newsprism.compare.statements import PREDICATES, Place, Statement
+from newsprism.compare.statements import Place, Statement
+from newsprism.compare.vocabulary import PREDICATES
 
 MIN_ANCHOR_CONFIDENCE = 0.5  # a publication date this sure anchors "tomorrow" and defines the story window
 NEAR_WINDOW_DAYS = 7  # a date this close to the story window is about the story's own event

@@ -2,7 +2,8 @@
 
 A statement is a sentence, or a clause when a sentence joins two claims ("...; ...",
 "..., while ...", "X did A and Y did B"); spaCy sentences are merged while a double quotation
-is open (:func:`sentence_spans`), so a statement never starts or ends inside a quotation. Each
+is open (:func:`newsprism.compare.sentences.sentence_spans`), so a statement never starts or
+ends inside a quotation. Word classes come from :mod:`newsprism.compare.vocabulary`. Each
 carries the features the aligner and the conflict finder compare: content lemmas, canonical
 entity ids, places, figures, dates, event words,
 negation, and whether the outlet asserts it or attributes it to someone; and, for deciding
@@ -16,9 +17,9 @@ its own features, used only to let the sentence corroborate a second fact.
 
 Photo captions are statements too (they often carry the only explicit date and place of an
 event); their passages say ``field: "caption"`` with the caption's ``index``. The extract stage
-annotates only the body, so captions are annotated here with the same extractors (or simple
-fallbacks when an extractor is not installed). Headlines are left out: they compress several
-claims into one line and would glue unrelated facts together.
+annotates only the body, so captions are annotated here with the same extractors. Headlines are
+left out of statements: they compress several claims into one line and would glue unrelated
+facts together (they take part in events, :mod:`newsprism.compare.alignment`).
 """
 
 from __future__ import annotations
@@ -29,12 +30,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
 
 from newsprism.compare.common import (
     ATTRIBUTION_CUE, SEATS_OF_POWER, direct_quote_spans, independence_keys, is_said, outlet_label, overlaps, quoted_spans,
 )
 from newsprism.compare.dates import DateRange, date_range
+from newsprism.compare.sentences import _clause_cuts, _lines, _pieces, _trim, sentence_spans
+from newsprism.compare.vocabulary import (
+    CONCEPTS, EVENT_NOUNS, EVENT_WORDS, FACILITY_NOUNS, FIRST_PERSON, FRAME_OBJECTS, FRAME_PREDICATES,
+    GENERIC_VERBS, PREDICATES, REGION_WORDS,
+)
 from newsprism.extract.annotate import anchor_date
 from newsprism.extract.entities import AliasTable, extract_entities, link_partial_ids
 from newsprism.extract.nlp import get_nlp
@@ -42,67 +48,6 @@ from newsprism.extract.numbers import extract_numbers
 from newsprism.extract.times import extract_times
 from newsprism.model import Article, Entity, Mention, NumberClaim, TimeExpr
 
-# Normalised event words: statements about the same event share one of these.
-EVENT_WORDS = {
-    "meet": "meet", "meeting": "meet", "talk": "meet", "talks": "meet", "summit": "meet",
-    "welcome": "meet", "host": "meet", "greet": "meet", "handshake": "meet",
-    "visit": "visit", "trip": "visit", "travel": "visit", "arrive": "visit", "arrival": "visit",
-    "tour": "visit", "fly": "visit",
-    "sign": "sign", "signing": "sign", "agreement": "sign", "treaty": "sign",
-    "attack": "attack", "strike": "attack", "kill": "attack", "launch": "launch", "fire": "launch",
-    "elect": "elect", "election": "elect", "vote": "elect",
-    "speak": "speak", "tell": "speak", "address": "speak", "conference": "speak", "briefing": "speak",
-    "fail": "fail", "failure": "fail", "collapse": "fail", "burst": "fail", "breach": "fail", "break": "fail",
-    "explode": "explode", "explosion": "explode", "blast": "explode", "crash": "crash", "erupt": "erupt",
-    "flood": "flood", "hit": "hit", "arrest": "arrest", "detain": "arrest", "die": "die",
-}
-# What a figure counts, beyond its unit: "12 people killed" vs "4,200 people evacuated".
-PREDICATES = {
-    "kill": "kill", "die": "kill", "dead": "kill", "death": "kill", "toll": "kill", "fatality": "kill",
-    "perish": "kill", "drown": "kill", "killing": "kill",
-    "evacuate": "evacuate", "evacuation": "evacuate", "flee": "evacuate", "displace": "evacuate", "relocate": "evacuate",
-    "rescue": "rescue", "save": "rescue",
-    "injure": "injure", "wound": "injure", "hurt": "injure", "injury": "injure",
-    "miss": "miss", "missing": "miss", "flood": "flood", "inundate": "flood", "submerge": "flood",
-    "arrest": "arrest", "detain": "arrest", "send": "supply", "ship": "supply", "supply": "supply", "deliver": "supply",
-}
-GENERIC_VERBS = {"be", "rise", "reach", "climb", "stand", "total", "include", "number", "hit", "exceed", "top", "increase", "grow", "fall", "drop"}
-# A few concepts news reports word many ways; a statement gets a "#concept" token for each, so
-# "travel to" aligns with "visit" and "shipping weapons" with "sent ammunition" without a model.
-CONCEPTS = {
-    "visit": "visit", "trip": "visit", "travel": "visit", "arrive": "visit", "arrival": "visit", "tour": "visit",
-    "send": "supply", "ship": "supply", "supply": "supply", "deliver": "supply", "provide": "supply",
-    "transfer": "supply", "export": "supply", "shipment": "supply", "delivery": "supply",
-    "weapon": "arms", "arm": "arms", "munition": "arms", "ammunition": "arms", "shell": "arms", "missile": "arms",
-    "rocket": "arms", "artillery": "arms", "drone": "arms",
-    "meet": "meet", "meeting": "meet", "talk": "meet", "talks": "meet", "summit": "meet", "host": "meet",
-    "kill": "kill", "die": "kill", "dead": "kill", "death": "kill",
-    "agreement": "deal", "treaty": "deal", "deal": "deal", "pact": "deal",
-    "say": "say", "state": "say", "tell": "say", "announce": "say", "claim": "say",
-    "praise": "praise", "laud": "praise", "hail": "praise", "thank": "praise", "appreciate": "praise",
-    "sanction": "sanction", "embargo": "sanction",
-}
-# Claim frames: a predicate that acts on a kind of thing ("shipping grain to Portugal", "a supply of
-# fuel from Lisbon", "signed a treaty"), with the participants named in its phrase.
-FRAME_PREDICATES = frozenset({"supply", "sign"})
-FRAME_OBJECTS = frozenset({"arms", "deal"})
-# Kinds of facility where news events happen (general building and amenity classes, as in
-# OpenStreetMap's map features); words met only in our own corpora were removed.
-FACILITY_NOUNS = {
-    "airport": "airport", "airbase": "base", "base": "base", "spaceport": "spaceport",
-    "palace": "palace", "hotel": "hotel",
-    "stadium": "stadium", "university": "university", "station": "station",
-    "embassy": "embassy", "hall": "hall", "square": "square", "plant": "plant", "factory": "plant",
-    "shipyard": "shipyard", "harbour": "port", "harbor": "port", "hospital": "hospital",
-    "headquarters": "headquarters", "parliament": "parliament",
-}
-REGION_WORDS = {
-    "region", "province", "territory", "state", "county", "district", "east",
-    "west", "north", "south", "island", "peninsula", "coast", "sea", "border", "area", "continent",
-    "europe", "asia", "africa", "america", "middle",
-}
-FIRST_PERSON = {"i", "we", "my", "our", "us", "me", "ours", "myself", "ourselves"}
-NEGATORS = {"not", "n't", "never", "no"}
 
 
 @dataclass
@@ -212,117 +157,6 @@ def parse_fields(articles: list[Article]) -> list[FieldDoc]:
             quotes, attrs = quoted_spans(txt), []
         out.append(FieldDoc(a, fld, i, txt, doc, mentions, times, numbers, quotes, attrs))
     return out
-
-
-# -- splitting ---------------------------------------------------------------------------------
-QUOTE_MERGE_MAX_CHARS = 1200  # a quotation longer than this is cut at spaCy's sentence ends anyway
-QUOTE_MERGE_MAX_SENTENCES = 8
-_OPEN_BEFORE = set(" \t\n([{\u2014\u2013-:;,")
-
-
-def _quote_open(text: str, s: int, e: int, state: tuple[int, bool] = (0, False)) -> tuple[int, bool]:
-    """(curly depth, straight quote open) after reading ``text[s:e]`` from ``state``.
-
-    Curly quotes nest by direction; a straight ``"`` opens when it follows a space, a bracket or
-    a dash and precedes a non-space ("... the "enemy"), else it closes ('done."' / 'agreed".').
-    A line break closes everything.
-    """
-    depth, straight = state
-    for k in range(s, e):
-        c = text[k]
-        if c == "\n":
-            depth, straight = 0, False  # a quotation still open at the end of its paragraph ends there
-        elif c == "\u201c":
-            depth += 1
-        elif c == "\u201d":
-            depth = max(0, depth - 1)
-        elif c == '"':
-            before = text[k - 1] if k > 0 else " "
-            after = text[k + 1] if k + 1 < len(text) else " "
-            straight = before in _OPEN_BEFORE and not after.isspace()
-    return depth, straight
-
-
-def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
-    """spaCy's sentences, merged while a double quotation is open (straight or curly quotes).
-
-    '"The minister's visit ... abroad. Foreign leaders ... in 2000," the article says.' is one
-    span, not two, so no statement starts or ends inside a quotation. Merging stops at a line
-    break (a quote left open at the end of its paragraph ends there, as the quote extractor
-    reads it) and at a length cap, so an unbalanced mark cannot swallow a paragraph.
-    """
-    text = doc.text
-    sents = [(x.start_char, x.end_char) for x in doc.sents]
-    out: list[tuple[int, int]] = []
-    k = 0
-    while k < len(sents):
-        s, e = sents[k]
-        state = _quote_open(text, s, e)
-        n = 1
-        while (state[0] or state[1]) and k + n < len(sents) and n < QUOTE_MERGE_MAX_SENTENCES:
-            ns, ne = sents[k + n]
-            j = e
-            while j > s and text[j - 1].isspace():
-                j -= 1
-            if "\n" in text[j:ns] or ne - s > QUOTE_MERGE_MAX_CHARS:
-                break  # the next sentence starts a new line, or the merge would grow too long
-            state = _quote_open(text, e, ne, state)
-            e = ne
-            n += 1
-        out.append((s, e))
-        k += n
-    return out
-
-
-def _clause_cuts(sent: SpacySpan) -> list[tuple[int, int]]:
-    """(end of left clause, start of right clause) char cuts inside one sentence."""
-    cuts: list[tuple[int, int]] = []
-    for t in sent:
-        if t.text == ";" and t.i + 1 < sent.end:
-            cuts.append((t.idx, sent.doc[t.i + 1].idx))
-        elif t.lower_ in ("while", "whereas") and t.dep_ == "mark" and t.i > sent.start and sent.doc[t.i - 1].text == ",":
-            cuts.append((sent.doc[t.i - 1].idx, t.idx + len(t.text) + 1))
-        elif t.dep_ == "cc" and t.lower_ in ("and", "but") and t.head.pos_ in ("VERB", "AUX"):
-            conj = [c for c in t.head.children if c.dep_ == "conj" and c.i > t.i and c.pos_ in ("VERB", "AUX")]
-            if conj and any(c.dep_ in ("nsubj", "nsubjpass") for c in conj[0].children) and t.head.dep_ in ("ROOT", "ccomp"):
-                left_end = sent.doc[t.i - 1].idx if sent.doc[t.i - 1].text == "," else t.idx
-                cuts.append((left_end, t.idx + len(t.text) + 1))
-    return cuts
-
-
-def _pieces(sent: SpacySpan) -> list[tuple[int, int]]:
-    """Sentence -> clause char ranges (only cuts leaving 4+ words on each side, none inside quotes)."""
-    s, e = sent.start_char, sent.end_char
-    bounds = [(s, e)]
-    quotes = quoted_spans(sent.doc.text[s:e])
-    for left_end, right_start in _clause_cuts(sent):
-        if any(a < left_end - s < b for a, b in quotes):
-            continue
-        new = []
-        for a, b in bounds:
-            if a < left_end < b and len(sent.doc.text[a:left_end].split()) >= 4 and len(sent.doc.text[right_start:b].split()) >= 4:
-                new += [(a, left_end), (right_start, b)]
-            else:
-                new.append((a, b))
-        bounds = new
-    return bounds
-
-
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and (text[s].isspace() or text[s] in "-–—•*"):
-        s += 1
-    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:-–—"):
-        e -= 1
-    return s, e
-
-
-def _lines(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    out, pos = [], s
-    for m in re.finditer(r"\n+", text[s:e]):
-        out.append((pos, s + m.start()))
-        pos = s + m.end()
-    out.append((pos, e))
-    return [_trim(text, a, b) for a, b in out if b > a]
 
 
 # -- features ----------------------------------------------------------------------------------
@@ -533,14 +367,6 @@ def build_statements(articles: list[Article], fields: list[FieldDoc] | None = No
 
 
 # -- background claims -------------------------------------------------------------------------
-# Nouns naming an event: "ahead of his first visit to the country since 2000", "an inquiry into the
-# failure of a bridge ..., which closed ...". Reporting and the things supplied ("arms") are
-# not events of their own.
-EVENT_NOUNS = frozenset(
-    {w for w, e in EVENT_WORDS.items() if e != "speak"}
-    | {w for w, c in CONCEPTS.items() if c in ("visit", "supply", "meet", "deal", "kill")}
-    | {"invasion", "offensive", "shipment", "delivery", "transfer", "export"}
-)
 MIN_PART_WORDS = 4  # alphabetic words a background claim needs to stand on its own
 MAX_PART_SHARE = 0.85  # a part this much of its statement is the statement itself
 
