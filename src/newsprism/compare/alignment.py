@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from newsprism.compare.common import independence_keys, outlet_label, passage
-from newsprism.compare.similarity import _entity_dice, tfidf
+from newsprism.compare.similarity import _entity_dice, embed_texts, tfidf
 from newsprism.compare.statements import FieldDoc, Statement, _annotate_extra, _content_lemma, _id_links
 from newsprism.extract.nlp import get_nlp
 from newsprism.model import Article
@@ -116,7 +116,7 @@ def build_units(statements: Sequence[Statement], titles: Sequence[FieldDoc]) -> 
     return units
 
 
-def unit_vectors(units: Sequence[Unit], statement_vectors: np.ndarray | None, embed: Any = None) -> np.ndarray | None:
+def unit_vectors(units: Sequence[Unit], statement_vectors: np.ndarray | None) -> np.ndarray | None:
     """A sentence unit's vector is the mean of its statements' (computed once for the facts);
     headlines are encoded here. None when the story is aligned without embeddings."""
     if statement_vectors is None:
@@ -128,9 +128,7 @@ def unit_vectors(units: Sequence[Unit], statement_vectors: np.ndarray | None, em
         if u.statements:
             out[k] = statement_vectors[u.statements].mean(axis=0)
     if heads:
-        if embed is None:
-            from newsprism.compare.similarity import embed_texts as embed
-        out[heads] = embed([units[k].text for k in heads])
+        out[heads] = embed_texts([units[k].text for k in heads])
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return out / norms
