@@ -58,11 +58,55 @@ def test_event_alignment_floors_on_both_ecbplus_halves() -> None:
     res = evaluate_alignment()
     assert res["documents"] == 982 and res["located"] >= 1830
     ev, fact = res["event"], res["fact"]
-    # measured (fitted on the odd topics at precision >= 0.85): fit half F1 0.287 (P 0.858
-    # R 0.173), held-out even half F1 0.295 (P 0.903 R 0.176), chain outlet recall 0.545; before
-    # events existed only facts linked passages: F1 0.179 / 0.214 (P 0.853 / 0.931), chain 0.505
-    assert ev["test_half"]["precision"] >= 0.87 and ev["test_half"]["f1"] >= 0.27
-    assert ev["fit_half"]["precision"] >= 0.83 and ev["fit_half"]["f1"] >= 0.26
-    assert ev["test_half"]["chain_outlet_recall"] >= 0.52
+    # measured (fitted on the odd topics at precision >= 0.85): events as trigger groups (a unit
+    # may report several happenings): fit half F1 0.629 (P 0.859 R 0.497), held-out even half F1
+    # 0.622 (P 0.880 R 0.481), chain outlet recall 0.752. Before, events partitioned the units:
+    # F1 0.287 / 0.295 (P 0.858 / 0.903), chain 0.545; facts alone: F1 0.179 / 0.214
+    assert ev["test_half"]["precision"] >= 0.86 and ev["test_half"]["f1"] >= 0.60
+    assert ev["fit_half"]["precision"] >= 0.84 and ev["fit_half"]["f1"] >= 0.61
+    assert ev["test_half"]["chain_outlet_recall"] >= 0.73
     # claim-level facts are finer and must stay precise
     assert fact["precision"] >= 0.85
+
+
+def _units(*specs: tuple[str, set[str]]) -> list[SimpleNamespace]:
+    return [SimpleNamespace(article=SimpleNamespace(id=a), triggers=t) for a, t in specs]
+
+
+def test_a_sentence_reporting_two_happenings_joins_both_events() -> None:
+    from newsprism.compare.alignment import trigger_groups
+
+    import numpy as np
+
+    # u0 (article a) reports the arrest and the shooting; b reports the arrest, c the shooting
+    units = _units(("a", {"arrest", "shoot"}), ("b", {"arrest"}), ("c", {"shoot"}))
+    prob = np.full((3, 3), 0.9)
+    same = np.ones((3, 3))
+    groups = {tuple(g): words for g, words, _ in trigger_groups(units, prob, same, 0.5)}  # type: ignore[arg-type]
+    assert groups == {(0, 1): ["arrest"], (0, 2): ["shoot"]}
+
+
+def test_events_never_cross_incidents_and_weak_members_are_trimmed() -> None:
+    from newsprism.compare.alignment import trigger_groups
+
+    import numpy as np
+
+    units = _units(("a", {"quake"}), ("b", {"quake"}), ("c", {"quake"}), ("d", {"quake"}))
+    same = np.array([[1, 1, 1, 0], [1, 1, 1, 0], [1, 1, 1, 0], [0, 0, 0, 1]], dtype=float)  # d: another incident
+    prob = np.array([[0, .9, .2, 0], [.9, 0, .3, 0], [.2, .3, 0, 0], [0, 0, 0, 0]])
+    # c links weakly to a and b (mean 0.25 < 0.5): it leaves; d is alone in its incident
+    assert [g for g, _, _ in trigger_groups(units, prob, same, 0.5)] == [[0, 1]]  # type: ignore[arg-type]
+    # at threshold 0 nobody is trimmed, and a group equal to another is named by both triggers
+    units[0].triggers = units[1].triggers = units[2].triggers = {"quake", "strike"}
+    # members most central first: a and b link at 0.9, c only at 0.2 / 0.3
+    assert trigger_groups(units, prob, same, 0.0) == [([0, 1, 2], ["quake", "strike"], [1, 0, 2])]  # type: ignore[arg-type]
+
+
+def test_triggers_are_verbs_and_nouns_without_stop_words() -> None:
+    from newsprism.compare.alignment import triggers
+    from newsprism.extract.nlp import get_nlp
+
+    doc = get_nlp()("Police said they arrested a man after the shooting and made a statement.")
+    got = triggers(doc)
+    assert {"police", "arrest", "man", "shooting", "statement"} <= got
+    assert not {"say", "make", "they", "after"} & got  # spaCy's stop words and non-content words

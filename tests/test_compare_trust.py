@@ -72,3 +72,15 @@ def test_events_group_passages_of_several_outlets_without_swallowing_the_story(s
     # no event holds most of the story's passages (one "event" per story would tell a reader nothing)
     assert max(len(e["passages"]) for e in events) <= 0.3 * passages
     assert any(p["field"] == "title" for e in events for p in e["passages"])  # headlines take part
+
+
+def test_every_passage_of_an_event_states_one_of_its_trigger_words(seeds_comparison: dict[str, Any]) -> None:
+    from newsprism.extract.nlp import get_nlp
+
+    nlp = get_nlp()
+    shown = [e for e in seeds_comparison["events"] if e["eventive"] and not e["single_source"]]
+    assert shown and all(e["triggers"] for e in shown)
+    for e in shown[:15]:  # what the report lists
+        for p in e["passages"]:
+            lemmas = {t.lemma_.lower() for t in nlp(p["text"])}
+            assert lemmas & set(e["triggers"]), (e["triggers"], p["text"])

@@ -7,15 +7,23 @@ event instance, whatever each says about it in detail (the claim-level facts of
 and of captions (the spans the statements were cut from) and the headline, which often states
 the event most plainly.
 
+A happening is named by its trigger, the verb or eventive noun that states it ("killed",
+"arrest", "earthquake"): an event is the units of one incident that share a trigger lemma and
+link to each other. One sentence can report several happenings ("police arrested the man who
+shot her"), so a unit may belong to several events; that is how cross-document event coreference
+is annotated (ECB+ links sentences that share *any* event instance), and a partition of units
+(one event per sentence) found less than a third of the pairs at the same precision.
+
 Whether two units report one happening is a logistic model over the pair's evidence: the units'
 sentence-vector cosine (MiniLM), TF-IDF cosine over content lemmas and entity ids, and entity
 overlap. It decides only within one *incident*: the story's articles are grouped by average link
 over their TF-IDF cosines (lemmas, entities), and units of different incidents never link. A
 story can hold two look-alike incidents (two earthquakes in one region, two arrests of one
 person) whose sentences read alike sentence by sentence; the articles around them tell them
-apart. Linked units are grouped by average-link agglomeration (hand-written, as in
-:mod:`newsprism.compare.facts`: one article may put several sentences in one event, but an event
-starts only from units of two articles).
+apart. Within an incident, the units sharing a trigger keep only members whose mean link
+probability to the other articles' members reaches the model's link threshold (the weakest
+member leaves first, hand-written: no library trims a group this way), and a group needs units of
+two articles; groups contained in another are dropped.
 
 The weights and thresholds live in ``newsprism/data/event_alignment.json``, fitted with
 ``newsprism eval alignment --fit`` on the odd-numbered topics of ECB+ cross-document event
@@ -32,6 +40,7 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsprism.compare.common import independence_keys, outlet_label, passage
 from newsprism.compare.similarity import _entity_dice, embed_texts, tfidf
@@ -57,6 +66,8 @@ class Unit:
     lemmas: list[str] = field(default_factory=list)
     entities: set[str] = field(default_factory=set)
     statements: list[int] = field(default_factory=list)  # indices of the statements inside it
+    triggers: set[str] = field(default_factory=set)  # lemmas of the verbs and nouns that may state a happening
+    verbs: set[str] = field(default_factory=set)  # those of them used as verbs here
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,7 @@ class Model:
     bias: float
     link: float  # probability at which two units (and two groups, on average) are one event
     incident: float  # average article similarity at which articles are one incident
+    entity_weight: float = 0.5  # share of the entity cosine in that article similarity (the rest: lemmas)
     provenance: str = ""
 
 
@@ -72,7 +84,7 @@ class Model:
 def default_model() -> Model:
     raw = json.loads(resources.files("newsprism.data").joinpath("event_alignment.json").read_text(encoding="utf-8"))
     return Model({k: float(raw["weights"][k]) for k in FEATURES}, float(raw["bias"]), float(raw["link"]),
-                 float(raw["incident"]), str(raw.get("provenance", "")))
+                 float(raw["incident"]), float(raw.get("entity_weight", 0.5)), str(raw.get("provenance", "")))
 
 
 def parse_titles(articles: Sequence[Article], fields: Sequence[FieldDoc]) -> list[FieldDoc]:
@@ -89,8 +101,27 @@ def parse_titles(articles: Sequence[Article], fields: Sequence[FieldDoc]) -> lis
     return out
 
 
-def build_units(statements: Sequence[Statement], titles: Sequence[FieldDoc]) -> list[Unit]:
-    """One unit per headline and per sentence that holds a statement, in article order."""
+def triggers(tokens: Sequence[Any]) -> set[str]:
+    """Candidate happening words: lemmas of verbs and common nouns, spaCy's stop words (be, have,
+    say, make ...) and non-words left out."""
+    out = set()
+    for t in tokens:
+        lemma = t.lemma_.lower()
+        if t.pos_ in ("VERB", "NOUN") and lemma.isalpha() and len(lemma) > 2 and lemma not in STOP_WORDS:
+            out.add(lemma)
+    return out
+
+
+def _verbs(tokens: Sequence[Any], words: set[str]) -> set[str]:
+    """Triggers used as a verb that states a happening: not as a preposition ("according to",
+    "including") and not as a verb of saying with a clause after it ("reported that ...")."""
+    return {t.lemma_.lower() for t in tokens
+            if t.pos_ == "VERB" and t.dep_ not in ("prep", "pcomp") and not any(c.dep_ == "ccomp" for c in t.children)} & words
+
+
+def build_units(statements: Sequence[Statement], titles: Sequence[FieldDoc], fields: Sequence[FieldDoc] = ()) -> list[Unit]:
+    """One unit per headline and per sentence that holds a statement, in article order
+    (``fields``: the parsed body and captions, where the sentences' triggers are read)."""
     arts = {s.article.id: s.article for s in statements} | {t.article.id: t.article for t in titles}
     keys = independence_keys(arts.values())
     units: list[Unit] = []
@@ -100,6 +131,8 @@ def build_units(statements: Sequence[Statement], titles: Sequence[FieldDoc]) -> 
         inside = {i for m in fd.mentions if m.label != "NORP" for i in range(m.start, m.end)}
         u.lemmas = [x for x in (_content_lemma(t) for t in fd.doc if t.idx not in inside) if x]
         u.entities = {m.entity_id for m in fd.mentions}
+        u.triggers = triggers(fd.doc)
+        u.verbs = _verbs(fd.doc, u.triggers)
         units.append(u)
     by_key: dict[tuple[str, str, int, int, int], Unit] = {}
     for k, s in enumerate(statements):
@@ -113,6 +146,14 @@ def build_units(statements: Sequence[Statement], titles: Sequence[FieldDoc]) -> 
         u.lemmas += [w for w in s.lemmas if not w.startswith("#")]
         u.entities |= s.entities
         u.statements.append(k)
+    docs = {(fd.article.id, fd.field, fd.index): fd.doc for fd in fields}
+    for u in units:
+        doc = docs.get((u.article.id, u.field, u.index)) if u.field != "title" else None
+        if doc is not None:
+            span = doc.char_span(u.start, u.end, alignment_mode="expand")
+            if span is not None:
+                u.triggers = triggers(span)
+                u.verbs = _verbs(span, u.triggers)
     return units
 
 
@@ -169,11 +210,12 @@ def article_similarity(units: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray, n
     return ua, (dw @ dw.T).toarray(), (de @ de.T).toarray()
 
 
-def incident_of(dlex: np.ndarray, dent: np.ndarray, threshold: float) -> np.ndarray:
-    """Incident number of each article: average link over the mean of the two article cosines."""
+def incident_of(dlex: np.ndarray, dent: np.ndarray, threshold: float, entity_weight: float = 0.5) -> np.ndarray:
+    """Incident number of each article: average link over a weighted mean of the two article
+    cosines."""
     cross = ~np.eye(len(dlex), dtype=bool)
     inc = np.zeros(len(dlex), dtype=int)
-    for g, members in enumerate(_average_link((dlex + dent) / 2, threshold, cross)):
+    for g, members in enumerate(_average_link((1 - entity_weight) * dlex + entity_weight * dent, threshold, cross)):
         inc[members] = g
     return inc
 
@@ -188,11 +230,14 @@ def features(units: Sequence[Unit], vectors: np.ndarray | None, model: Model | N
     ent = _entity_dice(units)  # type: ignore[arg-type]
     emb = np.clip(vectors @ vectors.T, 0.0, 1.0) if vectors is not None else lex
     ua, dlex, dent = article_similarity(units)
-    inc = incident_of(dlex, dent, model.incident)
-    pick = np.ix_(ua, ua)
-    same = (inc[:, None] == inc[None, :]).astype(float)
-    return {"emb": emb, "lex": lex, "ent": ent, "same": same[pick],
+    return {"emb": emb, "lex": lex, "ent": ent, "same": same_incident(ua, dlex, dent, model),
             "_article": ua.astype(float)}
+
+
+def same_incident(ua: np.ndarray, dlex: np.ndarray, dent: np.ndarray, model: Model) -> np.ndarray:
+    """Unit x unit 0/1 matrix: the two units' articles are one incident."""
+    inc = incident_of(dlex, dent, model.incident, model.entity_weight)[ua]
+    return (inc[:, None] == inc[None, :]).astype(float)
 
 
 def link_probability(feats: dict[str, np.ndarray], model: Model | None = None) -> np.ndarray:
@@ -205,30 +250,96 @@ def link_probability(feats: dict[str, np.ndarray], model: Model | None = None) -
     return np.asarray(p)
 
 
-def align(units: Sequence[Unit], vectors: np.ndarray | None, model: Model | None = None) -> list[list[int]]:
-    """Groups of unit indices (events), each with units of two or more articles."""
+Group = tuple[list[int], list[str], list[int]]  # members, trigger lemmas, members most central first
+
+
+def trigger_groups(units: Sequence[Unit], prob: np.ndarray, same: np.ndarray, threshold: float) -> list[Group]:
+    """Each event as (unit indices, trigger lemmas, members by mean link to the others, highest
+    first): per incident and trigger, the units that carry it, trimmed until every member's mean
+    link probability to the other articles' members is >= ``threshold``; two articles at least;
+    a group inside another (or equal to it) is left out and its trigger joins the larger group's
+    name."""
+    by_key: dict[tuple[int, str], list[int]] = {}
+    inc = _incident_ids(same)
+    for k, u in enumerate(units):
+        for w in u.triggers:
+            by_key.setdefault((inc[k], w), []).append(k)
+    index: dict[str, int] = {}
+    arts = np.array([index.setdefault(u.article.id, len(index)) for u in units], dtype=int)
+    found: dict[frozenset[int], list[str]] = {}
+    for (_, word), members in sorted(by_key.items()):
+        if len({arts[k] for k in members}) < 2:
+            continue
+        kept = _trim(list(members), prob, arts, threshold)
+        if len({arts[k] for k in kept}) >= 2:
+            found.setdefault(frozenset(kept), []).append(word)
+    out: list[Group] = []
+    for g in sorted(found, key=len, reverse=True):
+        host = next((h for h in out if g <= set(h[0])), None)
+        if host is not None:
+            host[1].extend(found[g])
+            continue
+        idx = np.array(sorted(g))
+        cross = arts[idx][:, None] != arts[idx][None, :]
+        means = (prob[np.ix_(idx, idx)] * cross).sum(axis=1) / np.maximum(cross.sum(axis=1), 1)
+        out.append((sorted(g), list(found[g]), [int(idx[i]) for i in np.argsort(-means, kind="stable")]))
+    return out
+
+
+def _incident_ids(same: np.ndarray) -> np.ndarray:
+    """Incident number of each unit from the 0/1 same-incident matrix."""
+    inc = np.full(len(same), -1)
+    for k in range(len(same)):
+        if inc[k] < 0:
+            inc[(same[k] > 0) & (inc < 0)] = k
+            inc[k] = k
+    return inc
+
+
+def _trim(members: list[int], prob: np.ndarray, arts: np.ndarray, threshold: float) -> list[int]:
+    """Drop the weakest member while some member's mean link to other articles' members is
+    below ``threshold``."""
+    while len(members) > 1:
+        idx = np.array(members)
+        cross = arts[idx][:, None] != arts[idx][None, :]
+        counts = cross.sum(axis=1)
+        if not counts.all():
+            lonely = [m for m, c in zip(members, counts) if c == 0]
+            members = [m for m in members if m not in lonely]
+            continue
+        means = (prob[np.ix_(idx, idx)] * cross).sum(axis=1) / counts
+        worst = int(np.argmin(means))
+        if means[worst] >= threshold:
+            break
+        members.pop(worst)
+    return members
+
+
+def align(units: Sequence[Unit], vectors: np.ndarray | None, model: Model | None = None) -> list[Group]:
+    """Events as :data:`Group` records, each with units of two or more articles."""
     model = model or default_model()
     if not units:
         return []
     feats = features(units, vectors, model)
-    prob = link_probability(feats, model)
-    ua = feats["_article"]
-    groups = _average_link(prob, model.link, ua[:, None] != ua[None, :])
-    return [g for g in groups if len({units[k].article.id for k in g}) > 1]
+    return trigger_groups(units, link_probability(feats, model), feats["same"], model.link)
 
 
-def build_events(units: Sequence[Unit], groups: list[list[int]], fact_of: dict[int, str]) -> list[dict[str, Any]]:
-    """Event records, most widely reported first: passages, outlets, independent count and the
-    claim-level facts whose statements lie inside the event's sentences."""
+def build_events(units: Sequence[Unit], groups: Sequence[Group], fact_of: dict[int, str]) -> list[dict[str, Any]]:
+    """Event records, most widely reported first: trigger words, whether one of them is used as a
+    verb in two of the event's articles (``eventive``: "arrest", "visit"; a group held together
+    by a noun such as "country" is a topic rather than a happening, and reports leave it out of
+    their list),
+    passages, outlets, independent count and the claim-level facts whose statements lie inside
+    the event's sentences. The representative is the most central member not already
+    representing a wider event."""
     events = []
-    for g in groups:
+    for g, words, central in groups:
         us = [units[k] for k in g]
         sources = {u.source for u in us}
-        heads = [u for u in us if u.field == "title"]
-        rep = heads[0] if heads else min(us, key=lambda u: (u.article.id, u.start))
         events.append({
-            "text": rep.text,
-            "representative": passage(rep.article, rep.start, rep.end, rep.outlet, rep.field, rep.index),
+            "triggers": sorted(words),
+            "eventive": any(len({u.article.id for u in us if w in u.verbs}) >= 2 for w in words),
+            "_central": central,
             "passages": [passage(u.article, u.start, u.end, u.outlet, u.field, u.index) for u in us],
             "outlets": list(dict.fromkeys(u.outlet for u in us)),
             "independent_outlets": len(sources),
@@ -236,7 +347,14 @@ def build_events(units: Sequence[Unit], groups: list[list[int]], fact_of: dict[i
             "facts": sorted({fact_of[i] for u in us for i in u.statements if i in fact_of}, key=lambda f: int(f[1:])),
         })
     events.sort(key=lambda e: (-e["independent_outlets"], -len(e["passages"])))
+    used: set[int] = set()
     for k, e in enumerate(events, 1):
+        central = e.pop("_central")
+        pick = next((m for m in central if m not in used), central[0])
+        used.add(pick)
+        rep = units[pick]
         e["id"] = f"E{k}"
+        e["text"] = rep.text
+        e["representative"] = passage(rep.article, rep.start, rep.end, rep.outlet, rep.field, rep.index)
     return events
 

@@ -88,7 +88,7 @@ def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None
     fact_of = {i: f["id"] for f in facts for i in f["_statements"] if i < n}
     conflicts, related = ConflictFinder(statements, sim, fact_of, threshold, fields).run()
     _link_conflicts(facts, conflicts)
-    units = build_units(statements, parse_titles(arts, fields))
+    units = build_units(statements, parse_titles(arts, fields), fields)
     unit_vecs = unit_vectors(units, vectors[:n] if vectors is not None else None)
     events = build_events(units, align(units, unit_vecs), fact_of)
     timeline = build_timeline(statements, fact_of, conflicts)
