@@ -15,7 +15,6 @@ from newsprism.stories.features import (
     entity_weights,
     event_dates,
     featurize,
-    outlet_key,
     pair_features,
     published_day,
     terms,
@@ -65,9 +64,14 @@ def test_features_published_day_needs_day_precision_and_trust() -> None:
     assert published_day(art("a", "x", published=Published("2024-12-23", "day", 0.3, conflict=True))) is None
 
 
-def test_features_outlet_key_falls_back_to_the_url_host() -> None:
-    assert outlet_key(art("a", "x", outlet="Reuters")) == "Reuters"
-    assert outlet_key(art("a", "x", url="https://www.bbc.co.uk/news/1")) == "bbc.co.uk"
+def test_features_carry_the_shown_outlet_and_the_one_independence_key() -> None:
+    vec = unit(1)
+    f = featurize(art("a", "x", outlet=" Reuters "), vec)
+    assert f.outlet == "Reuters" and f.source == featurize(art("b", "y", outlet="reuters"), vec).source
+    # no outlet: each document is its own source, named by where it came from
+    one = featurize(Article(id="1", origin=Origin("file", "a/index.html"), text="x"), vec)
+    two = featurize(Article(id="2", origin=Origin("file", "b/index.html"), text="x"), vec)
+    assert one.outlet == two.outlet == "" and one.source != two.source
 
 
 def test_features_lexical_is_the_average_cosine_to_the_members() -> None:

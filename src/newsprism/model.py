@@ -211,6 +211,16 @@ def outlet_name(outlet: str | None, location: str) -> str:
     return name[: name.rfind(".")] if name.rfind(".") > 0 else name  # a file: its stem, as pathlib's
 
 
+def source_key(outlet: str | None, location: str, fallback: str) -> str:
+    """The key two documents share when they count as one source (the one home of this rule:
+    the story clusterer and the comparison both use it). Outlet names compare without regard to
+    case or spacing ("Reuters" = "reuters"); a document without an outlet name is its own source,
+    keyed by where it came from (``a/index.html`` and ``b/index.html`` are two sources even though
+    both are shown as "index"), else by ``fallback`` (its id)."""
+    name = " ".join((outlet or "").split()).lower()
+    return f"outlet:{name}" if name else f"doc:{location or fallback}"
+
+
 @dataclass
 class Article(Record):
     """One news article: origin, metadata, clean text and every span-based annotation."""

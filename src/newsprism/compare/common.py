@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from newsprism.model import Article, outlet_name
+from newsprism.model import Article, outlet_name, source_key
 
 FIELDS = ("text", "title", "caption")
 
@@ -47,7 +47,7 @@ def independence_keys(articles: Iterable[Article]) -> dict[str, str]:
                 break
             root = nxt
         else:
-            out[a.id] = f"outlet:{outlet_label(root).lower()}"
+            out[a.id] = source_key(root.outlet, root.origin.location if root.origin else "", root.id)
     return out
 
 

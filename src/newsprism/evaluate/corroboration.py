@@ -50,17 +50,13 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from spacy.lang.en.stop_words import STOP_WORDS
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_FILE = ROOT / "examples" / "ANSWERS.json"
 NOTE_DEFAULT = "gold: examples/ANSWERS.json — our own labelling, written with the corpus (not independent)"
 NOTE_OWN = "gold: own labelling — scores are a guide, not an independent benchmark"
 
-STOPWORDS = set(
-    "a an the of in on at to for from by with and or but is are was were be been being has have had do does did "
-    "its it this that these those their his her he she they we you i as into than then there over about some "
-    "would will shall could should may might can all any".split()
-)
 _WORD = re.compile(r"[0-9][0-9.,:]*[0-9]|[0-9]|[^\W_]+(?:[’'.-][^\W_]+)*", re.UNICODE)
 
 
@@ -161,7 +157,7 @@ def _key_matches(key: str, words: list[str]) -> bool:
 
 def _derived_matches(fact: str, words: list[str]) -> bool:
     """No keys given: half the fact's content words (stemmed) and every figure must appear."""
-    content = [w for w in _words(fact) if w not in STOPWORDS]
+    content = [w for w in _words(fact) if w not in STOP_WORDS]  # spaCy's list, as the product's
     if not content:
         return False
     stems = {_stem(w) for w in words}

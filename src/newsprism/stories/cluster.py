@@ -127,6 +127,7 @@ class _Member:
     copy: bool
     vector: np.ndarray | None  # float16; dropped when the story is frozen
     headline: bool = True
+    source: str = ""  # the independence key (newsprism.model.source_key)
 
 
 @dataclass
@@ -309,7 +310,7 @@ class StoryClusterer:
         s = self._stories[si]
         s.profile.add(f, self.stats)
         s.members[f.id] = round(float(score), 4)
-        s.info.append(_Member(f.id, f.title, f.outlet, f.published, copy, f.vector.astype(np.float16), f.headline))
+        s.info.append(_Member(f.id, f.title, f.outlet, f.published, copy, f.vector.astype(np.float16), f.headline, f.source))
         self._story_of[f.id] = si
         key = len(self._key_story)
         self._key_story.append(si)
@@ -400,7 +401,7 @@ class StoryClusterer:
             if m.outlet and m.outlet not in outlets:
                 outlets.append(m.outlet)
             if not m.copy:
-                independent.add(m.outlet or f"?{m.id}")  # an unknown outlet counts as its own
+                independent.add(m.source or f"doc:{m.id}")  # a document without outlet counts as its own
         days = sorted(m.published for m in s.info if m.published)
         return Story(
             id=s.id,

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from newsprism.model import Article
+from newsprism.model import Article, source_key
 
 # Common English function words plus news boilerplate; IDF takes care of the rest.
 STOPWORDS = frozenset(
@@ -167,22 +167,12 @@ class ArticleFeatures:
     entities: dict[str, float]  # canonical id -> sublinear mention count
     dates: list[tuple[dt.date, int]]  # explicit event dates with tolerance (days)
     published: dt.date | None  # a source-level day (metadata, manifest, feed, htmldate): the hard window
-    outlet: str = ""
+    outlet: str = ""  # the outlet name shown (the clean stage fills it from markup or the URL's host)
+    source: str = ""  # the independence key (newsprism.model.source_key)
     title: str = ""
     duplicate_of: str | None = None
     headline: bool = True  # False when the title was derived from the lead (not a real headline)
     coarse: tuple[dt.date, dt.date] | None = None  # a day or month read from the text: a soft range
-
-
-def outlet_key(article: Article) -> str:
-    """The outlet name, else the URL's host (``www.`` dropped), else ""."""
-    if article.outlet:
-        return article.outlet.strip()
-    if article.url:
-        m = re.match(r"^[a-z]+://(?:www\.)?([^/:?#]+)", article.url, re.I)
-        if m:
-            return m.group(1).lower()
-    return ""
 
 
 def featurize(article: Article, vector: np.ndarray) -> ArticleFeatures:
@@ -199,7 +189,8 @@ def featurize(article: Article, vector: np.ndarray) -> ArticleFeatures:
         dates=event_dates(article),
         published=published_day(article, min_confidence=WINDOW_MIN_CONFIDENCE),
         coarse=coarse_range(article),
-        outlet=outlet_key(article),
+        outlet=(article.outlet or "").strip(),
+        source=source_key(article.outlet, article.origin.location if article.origin else "", article.id),
         title=title or article.text.strip().split("\n", 1)[0][:200],
         duplicate_of=article.duplicate_of,
         headline=article.title_source != "derived_from_lead",
