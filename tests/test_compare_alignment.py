@@ -67,6 +67,11 @@ def test_event_alignment_floors_on_both_ecbplus_halves() -> None:
     assert ev["test_half"]["chain_outlet_recall"] >= 0.73
     # claim-level facts are finer and must stay precise
     assert fact["precision"] >= 0.85
+    # no briefing line credits an outlet with a figure its passages do not state (checked from
+    # the passages' text). Before the figure rule was shared with the event rules, topics 1-8 had one:
+    # a rebound average "(10.0)" credited as another outlet's "last 10 games"
+    b = res["briefing"]
+    assert b["lines"] >= 400 and b["figure_credits_checked"] >= 500 and b["overclaims"] == []  # measured 430, 595, none
 
 
 def _units(*specs: tuple[str, set[str]]) -> list[SimpleNamespace]:

@@ -84,3 +84,20 @@ def test_every_passage_of_an_event_states_one_of_its_trigger_words(seeds_compari
         for p in e["passages"]:
             lemmas = {t.lemma_.lower() for t in nlp(p["text"])}
             assert lemmas & set(e["triggers"]), (e["triggers"], p["text"])
+
+
+def test_one_number_about_two_things_is_not_one_figure() -> None:
+    from newsprism.compare.events import same_figure
+
+    # regression (ECB+): "rebounding (10.0)" was credited as the "last 10 games" of another outlet
+    assert not same_figure((10.0, "", "", False), (10.0, "games", "", False))
+    # the same count, once with its noun and once without, is one figure when what it counts agrees
+    assert same_figure((4200.0, "", "evacuate", True), (4200.0, "people", "evacuate", True))
+    assert not same_figure((12.0, "people", "kill", False), (12.0, "people", "injure", False))
+
+
+def test_no_briefing_line_credits_an_outlet_with_a_figure_its_passages_lack(seeds_comparison: dict[str, Any]) -> None:
+    from newsprism.evaluate.corroboration import briefing_overclaims
+
+    audit = briefing_overclaims([seeds_comparison])
+    assert audit["lines"] >= 5 and audit["overclaims"] == []

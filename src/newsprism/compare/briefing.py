@@ -23,10 +23,11 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsprism.compare.common import direct_quote_spans, disputed_passages, has_speaker, is_said, passage
+from newsprism.compare.events import figure_key, same_figure
 from newsprism.compare.lexicon import Lexicon, in_any
 from newsprism.compare.similarity import tfidf
 from newsprism.compare.statements import Statement
-from newsprism.model import Article, NumberClaim
+from newsprism.model import Article
 
 MIN_SENTENCES, MAX_SENTENCES = 5, 10
 LAMBDA = 0.7
@@ -95,7 +96,8 @@ def line_details(st: Statement, by_outlet: dict[str, list[Statement]]) -> list[d
     in the fact carries it (``single_source`` when only the line's own outlet does)."""
     items: list[tuple[str, str, Callable[[Statement], bool]]] = []
     for n in st.numbers:
-        items.append(("figure", n.span.text, lambda o, n=n: any(same_figure(n, m) for m in o.numbers)))
+        key = figure_key(st, n)
+        items.append(("figure", n.span.text, lambda o, key=key: any(same_figure(key, figure_key(o, m)) for m in o.numbers)))
     for t, r in st.dates:
         if t.span.start not in st.reference_times:
             items.append(("date", t.span.text, lambda o, r=r: any(r.compatible(x) for _, x in o.dates)))
@@ -116,11 +118,6 @@ def line_details(st: Statement, by_outlet: dict[str, list[Statement]]) -> list[d
                     "independent_outlets": len({x.source for o in outlets for x in by_outlet[o]}),
                     "single_source": len(outlets) == 1})
     return out
-
-
-def same_figure(a: NumberClaim, b: NumberClaim) -> bool:
-    """One figure: values within 2% (rounding: "about 7,400" vs "7,412")."""
-    return bool(a.value and b.value) and abs(a.value - b.value) <= 0.02 * max(abs(a.value), abs(b.value))
 
 
 def _name_words(name: str) -> set[str]:

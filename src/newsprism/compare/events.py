@@ -189,8 +189,7 @@ def claim_key(st: Statement, window: DateRange | None, parent: Statement | None 
     past: tuple[DateRange, ...] = ()
     if window is not None:
         past = tuple(r for t, r in st.dates if trusted_time(st, t) and r.days_apart(window) > NEAR_WINDOW_DAYS)
-    figures = tuple((float(x.value), (x.unit or "").lower(), st.predicates.get(x.span.start, ""), bool(x.approx))
-                    for x in st.numbers if _specific(x, st.predicates.get(x.span.start, "")))
+    figures = tuple(figure_key(st, x) for x in st.numbers if _specific(x, st.predicates.get(x.span.start, "")))
     return ClaimKey(
         frozenset(e for e in ents if e.split(":")[0] in PARTICIPANT_LABELS),
         frozenset(st.events),
@@ -213,7 +212,13 @@ def _specific(n: Any, predicate: str) -> bool:
     return abs(float(n.value)) >= SPECIFIC_VALUE or predicate in COUNTED_EVENTS
 
 
-def _same_figure(x: tuple[float, str, str, bool], y: tuple[float, str, str, bool]) -> bool:
+def figure_key(st: Statement, n: Any) -> tuple[float, str, str, bool]:
+    """(value, unit, what it counts, approximate?) of a figure of a statement: what
+    :func:`same_figure` compares."""
+    return float(n.value), (n.unit or "").lower(), st.predicates.get(n.span.start, ""), bool(n.approx)
+
+
+def same_figure(x: tuple[float, str, str, bool], y: tuple[float, str, str, bool]) -> bool:
     """One quantity: equal values (within 2% when either is approximate: "about", "some"), and
     the same unit with what they count compatible ("3,000 homes flooded" / "3,000 homes are under
     water"), or the same thing counted ("4,200 people evacuated" / "some 4,200 were evacuated")."""
@@ -238,7 +243,7 @@ def same_claim(a: ClaimKey, b: ClaimKey) -> bool:
     count under 100 only with a participant in common).
     Dates inside the story's window are left out: every report shares them."""
     shared = a.participants & b.participants
-    if any(_same_figure(x, y) and (x[0] >= SPECIFIC_VALUE or shared) for x in a.figures for y in b.figures):
+    if any(same_figure(x, y) and (x[0] >= SPECIFIC_VALUE or shared) for x in a.figures for y in b.figures):
         return True
     if any(p == q and o == r and len(x & y) >= 2 for p, o, x in a.frames for q, r, y in b.frames):
         return True

@@ -43,6 +43,7 @@ from rich.console import Console
 from rich.table import Table
 
 from newsprism.evaluate.clustering import split_topics
+from newsprism.evaluate.corroboration import briefing_overclaims
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_FILE = ROOT.parent / "shared" / "data" / "alignment-dev" / "ecbplus_events.jsonl"
@@ -372,6 +373,7 @@ def evaluate_alignment(path: str | Path = DEFAULT_FILE, topics: Iterable[str] | 
         out[level] = summarize(list(rows.values()))
         for name, half in (("fit_half", fit), ("test_half", test)):
             out[level][name] = summarize([rows[t] for t in rows if t in half])
+    out["briefing"] = briefing_overclaims(list(comparisons.values()))
     return out
 
 
@@ -407,3 +409,6 @@ def command(file: str | None, topics: str, lexical: bool, as_json: bool, fit_out
             t.add_row(level, part, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
                       str(s["gold_pairs"]), str(s["predicted_pairs"]), f"{s['chain_outlet_recall']:.3f}")
     con.print(t)
+    b = res["briefing"]
+    con.print(f"briefing: {b['lines']} lines, {b['figure_credits_checked']} figure credits checked, "
+              f"{len(b['overclaims'])} over-claims")

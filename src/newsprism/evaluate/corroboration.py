@@ -52,6 +52,8 @@ from rich.console import Console
 from rich.table import Table
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from newsprism.extract.times import SMALL_NUMBERS, TENS
+
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_FILE = ROOT / "examples" / "ANSWERS.json"
 NOTE_DEFAULT = "gold: examples/ANSWERS.json — our own labelling, written with the corpus (not independent)"
@@ -223,6 +225,50 @@ def _fact_index(comparisons: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(text: str) -> set[str]:
+    """Numerals in a text, and small numbers spelled out ("twelve" -> "12"; the number words
+    are the extract stage's table, their one home)."""
+    out = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
+    for w in re.findall(r"[a-z]+", text.lower()):
+        v = SMALL_NUMBERS.get(w) or TENS.get(w)
+        if v:
+            out.add(str(v))
+    return out
+
+
+def briefing_overclaims(comparisons: list[dict[str, Any]]) -> dict[str, Any]:
+    """Does any briefing line count an outlet for more than its own passages say? Checked from
+    the passages' text, not from the comparison's reasoning: every counted outlet must have a
+    cited passage, and every figure a line's details credit to an outlet must be written in one
+    of that outlet's passages of the line's fact (its numerals as numbers there: "5 million"
+    needs a standalone 5)."""
+    lines = figures = 0
+    bad: list[dict[str, str]] = []
+    for c in comparisons:
+        facts = {f["id"]: f for f in c.get("facts", [])}
+        for line in (c.get("briefing") or {}).get("summary", []):
+            lines += 1
+            cited = {p["outlet"] for p in line.get("citations", [])}
+            texts: dict[str, list[str]] = {}
+            for p in line.get("citations", []) + facts.get(line.get("fact") or "", {}).get("passages", []):
+                texts.setdefault(p["outlet"], []).append(p["text"])
+            for o in line.get("outlets", []):
+                if o not in cited:
+                    bad.append({"line": line["text"], "outlet": o, "why": "counted without a cited passage"})
+            for d in line.get("details", []):
+                need = _numbers(d["text"]) if d.get("kind") == "figure" else set()
+                if not need:
+                    continue
+                for o in d["outlets"]:
+                    figures += 1
+                    if not any(need <= _numbers(t) for t in texts.get(o, [])):
+                        bad.append({"line": line["text"], "outlet": o, "why": f"figure {d['text']!r} not in its passages"})
+    return {"lines": lines, "figure_credits_checked": figures, "overclaims": bad}
+
+
 def evaluate_corroboration(gold_path: str | Path = DEFAULT_FILE, corpus: str | Path | None = None,
                            use_embeddings: bool = True) -> dict[str, Any]:
     """Per-fact and overall outlet recall / precision and false merges (see the module doc)."""
@@ -326,6 +372,7 @@ def evaluate_corroboration(gold_path: str | Path = DEFAULT_FILE, corpus: str | P
         "similarity": "embeddings" if any("embeddings" in c["method"]["similarity"] for c in comparisons) else "lexical",
         "articles": len(files), "stories": len(comparisons), "missing_files": missing,
         "facts": rows, "single_source": singles, "different": pairs, "false_merges": merges,
+        "briefing": briefing_overclaims(comparisons),
         "overall": {
             "gold_facts": len(rows),
             "outlet_recall": round(found_total / gold_total, 4) if gold_total else 0.0,
