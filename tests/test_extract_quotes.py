@@ -10,16 +10,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from newsprism.extract.entities import extract_entities
 from newsprism.extract.quotes import extract_quotes, find_quoted
 from newsprism.model import Attribution, Quote
 
 
 def _entities(doc: Any) -> tuple[Any, Any]:
-    """Mentions/entities from the entities stage when it is importable (else spaCy's spans)."""
-    try:
-        from newsprism.extract.entities import extract_entities
-    except ImportError:
-        return None, None
+    """Mentions/entities from the entities stage (canonical ids)."""
     return extract_entities(doc)
 
 
@@ -311,3 +308,27 @@ def test_evaluate_quotes_polnear_floors(data_dir: Path) -> None:
     low = {k: round(res[k], 3) for k, v in floors.items() if res[k] < v}
     assert not low, low
     assert res["docs_per_second"] > 1.0  # 5-8 docs/s with parsing on 2 busy cores
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Reuters reported on Monday that the talks had stalled.\n\nThe two sides have not met since March, the report said.",
+     "Reuters"),
+    ("The Institute for the Study of War issued a statement on Tuesday.\n\nThe offensive has stalled near the river, "
+     "the statement said.", "Institute for the Study of War"),
+])
+def test_the_report_or_the_statement_as_speaker_resolves_to_its_named_source(nlp: Any, text: str, speaker: str) -> None:
+    doc = nlp(text)
+    quotes, _ = extract_quotes(doc, *_entities(doc))
+    last = quotes[-1]
+    assert (last.speaker_name, last.resolution) == (speaker, "description")
+
+
+def test_a_document_named_far_back_or_without_source_stays_an_unnamed_speaker(nlp: Any) -> None:
+    # two paragraphs back is too far to trust ("the article" may be another article by then),
+    # and a report no one is named for has no source to give
+    for text in ("Putin published an article in the state newspaper.\n\nThe visit was planned for months.\n\n"
+                 "The visit helps legitimize the regime, the article says.",
+                 "The ministry said the dam held.\n\nThe dam was built in 1971, the report said."):
+        doc = nlp(text)
+        quotes, _ = extract_quotes(doc, *_entities(doc))
+        assert quotes[-1].resolution == "nominal" and not quotes[-1].speaker_id

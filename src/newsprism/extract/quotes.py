@@ -857,6 +857,32 @@ class _Resolver:
         other.sort(key=lambda m: m.start, reverse=True)
         return subj + other
 
+    def _document_source(self, before: int, head: Token) -> Mention | None:
+        """The named source of "the report" / "the statement" as a speaker: the nearest earlier
+        word of the same lemma in this paragraph or the one before, whose source is named there
+        ("AFP reported ..." -> the report; "a statement by the ISW", "the ministry's statement",
+        "Reuters published a report"). Farther back, or with no named source, the phrase stays
+        an unnamed speaker: a wrong name is worse than none."""
+        lemma = head.lemma_.lower()
+        starts = [p0 for p0, _ in _paragraphs(_text(self.doc)) if p0 <= before]
+        window = starts[-2] if len(starts) >= 2 else 0
+        for t in reversed([t for t in self.doc if window <= t.idx < before and t.i != head.i]):
+            if t.lemma_.lower() != lemma or t.pos_ not in ("NOUN", "VERB") or self._in_quote(t.idx):
+                continue
+            if t.pos_ == "VERB":
+                agents = [c for c in t.children if c.dep_ in ("nsubj", "agent")]
+            else:
+                agents = [c for c in t.children if c.dep_ in ("poss", "compound")]
+                agents += [g for c in t.children if c.dep_ == "prep" and c.lower_ == "by" for g in c.children if g.dep_ == "pobj"]
+                if t.dep_ in ("dobj", "obj") and t.head.pos_ == "VERB":
+                    agents += [c for c in t.head.children if c.dep_ == "nsubj"]
+            for a in agents:
+                m = self.covering(a.idx, a.idx + len(a.text), a)
+                if m is not None and m.label in ("PERSON", "ORG", "GPE", "NORP"):
+                    return m
+            return None  # the nearest mention decides, named or not
+        return None
+
     def gender(self, m: Mention) -> str:
         """"f", "m" or "" for a PERSON mention's entity, from evidence anywhere in the article."""
         if self._genders is None:
@@ -932,6 +958,8 @@ class _Resolver:
         if not cands or not (low in LEADER_ROLES or low in known_roles) or not (definite or low in LEADER_ROLES):
             if definite and low in LEADER_ROLES:
                 return "", text, "unresolved"
+            if definite and (src := self._document_source(span[0], head)) is not None:
+                return src.entity_id, self._name(src), "description"
             return "", _strip_det(text), "nominal"
         best, best_score, seen = None, 0, set()
         for c in cands:  # most salient first, so ties go to the most recent subject
