@@ -101,3 +101,18 @@ def test_no_briefing_line_credits_an_outlet_with_a_figure_its_passages_lack(seed
 
     audit = briefing_overclaims([seeds_comparison])
     assert audit["lines"] >= 5 and audit["overclaims"] == []
+
+
+def test_other_sources_of_a_line_are_shown_as_variants_each_from_its_own_passage(seeds_comparison: dict[str, Any]) -> None:
+    facts = {f["id"]: f for f in seeds_comparison["facts"]}
+    shown = 0
+    for line in seeds_comparison["briefing"]["summary"]:
+        for d in line["details"]:
+            for v in d.get("variants", []):
+                shown += 1
+                assert v["text"].lower() != d["text"].lower()
+                giving = {p["outlet"] for p in facts[line["fact"]]["passages"] if v["text"] in (p.get("sources") or [])}
+                assert set(v["outlets"]) <= giving, (line["text"], v)
+    # the seeds attribute the arms estimate to the South Korean ministry, to South Korea, to "South
+    # Korea and Kyiv" and to "Seoul, Washington and Kyiv": a reader sees them side by side
+    assert shown >= 1

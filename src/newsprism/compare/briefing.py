@@ -117,7 +117,37 @@ def line_details(st: Statement, by_outlet: dict[str, list[Statement]]) -> list[d
         out.append({"kind": kind, "text": text, "outlets": outlets,
                     "independent_outlets": len({x.source for o in outlets for x in by_outlet[o]}),
                     "single_source": len(outlets) == 1})
+    _add_variants(st, by_outlet, out)
     return out
+
+
+def _add_variants(st: Statement, by_outlet: dict[str, list[Statement]], details: list[dict[str, Any]]) -> None:
+    """Differing sources of one claim, side by side: the line names its source and other
+    outlets in the fact name another ("per the Kremlin's press service" / "per TASS"). They are
+    listed as ``variants`` of the line's source detail with the outlets that give them: not
+    merged into it, and not a contradiction (two sources can both have said it). Places are not
+    compared this way: a statement's places are its actors and settings alike, and "Pyongyang"
+    is no variant of "North Korea"."""
+    mine = [x for x in st.sources if x.strip()]
+    own = [d for d in details if d["kind"] == "source"]
+    if not mine or not own:
+        return
+    found: list[dict[str, Any]] = []
+    for outlet, sts in by_outlet.items():
+        if outlet == st.outlet:
+            continue
+        for o in sts:
+            for src in o.sources:
+                if not src.strip() or any(same_source(m, src) for m in mine):
+                    continue
+                # grouped by exact name: "South Korea" and "South Korea and Kyiv" are two attributions
+                v = next((v for v in found if " ".join(v["text"].lower().split()) == " ".join(src.lower().split())), None)
+                if v is None:
+                    found.append(v := {"text": src, "outlets": []})
+                if outlet not in v["outlets"]:
+                    v["outlets"].append(outlet)
+    for d in own:
+        d["variants"] = found
 
 
 def _name_words(name: str) -> set[str]:
