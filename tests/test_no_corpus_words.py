@@ -51,3 +51,29 @@ def test_listed_tokens_really_occur_in_our_corpora(seeds_dir: Path) -> None:
     words = set(re.findall(r"[a-z]+", corpus.lower()))
     missing = [t for t in CORPUS_ONLY if " " not in t and t not in words]
     assert not missing, missing
+
+
+def test_loaded_words_met_in_our_corpora_are_attested_in_news_nobody_here_wrote(seeds_dir: Path, data_dir: Path) -> None:
+    # the lexicon's rule (its provenance): an entry that also occurs in the seeds or the examples
+    # stays only when the Loaded_Language / Name_Calling gold spans of SemEval-2020 Task 11
+    # (framing-dev, labelled by its authors) contain it
+    import json
+
+    lexicon = json.loads((ROOT / "src" / "newsprism" / "data" / "loaded_words.json").read_text(encoding="utf-8"))
+    terms = {t.lower() for c in lexicon["categories"].values() for t in c["terms"]}
+    ours = " ".join(p.read_text(encoding="utf-8", errors="replace") for p in seeds_dir.iterdir() if p.is_file())
+    ours += " ".join(p.read_text(encoding="utf-8", errors="replace") for p in (ROOT / "examples").rglob("*") if p.is_file())
+    ours = ours.lower()
+    met = {t for t in terms if re.search(r"(?<![a-z])" + re.escape(t) + r"(?![a-z])", ours)}
+    framing = data_dir / "framing-dev"
+    texts: dict[str, str] = {}
+    spans = []
+    for line in (framing / "train-task2-TC.labels").read_text(encoding="utf-8").splitlines():
+        aid, technique, start, end = line.split("\t")
+        if technique in ("Loaded_Language", "Name_Calling,Labeling"):
+            if aid not in texts:
+                texts[aid] = (framing / "train-articles" / f"article{aid}.txt").read_text(encoding="utf-8", errors="replace")
+            spans.append(texts[aid][int(start):int(end)].lower())
+    gold = " || ".join(spans)
+    unattested = sorted(t for t in met if not re.search(r"(?<![a-z])" + re.escape(t), gold))
+    assert met and not unattested, unattested

@@ -74,7 +74,7 @@ class Unit:
 class Model:
     weights: dict[str, float]
     bias: float
-    link: float  # probability at which two units (and two groups, on average) are one event
+    link: float  # mean link probability an event's member needs to the other articles' members
     incident: float  # average article similarity at which articles are one incident
     entity_weight: float = 0.5  # share of the entity cosine in that article similarity (the rest: lemmas)
     provenance: str = ""
