@@ -214,7 +214,7 @@ def test_compare_examples_briefing_opens_with_the_lead_and_reads_in_story_order(
     time the gate gave way) and the lead about the dam failure came ninth."""
     _, arts, comparison = example
     summary = comparison["briefing"]["summary"]
-    assert "spillway gate" in summary[0]["text"] and "failed" in summary[0]["text"]
+    assert "spillway gate" in summary[0]["text"] and re.search(r"failed|gave way", summary[0]["text"])
     by_id = {a.id: a for a in arts}
 
     def rel(item: dict[str, Any]) -> float:

@@ -116,3 +116,16 @@ def test_other_sources_of_a_line_are_shown_as_variants_each_from_its_own_passage
     # the seeds attribute the arms estimate to the South Korean ministry, to South Korea, to "South
     # Korea and Kyiv" and to "Seoul, Washington and Kyiv": a reader sees them side by side
     assert shown >= 1
+
+
+def test_overclaim_audit_reads_a_spelled_out_hundred() -> None:
+    """Regression: the audit flagged an outlet credited with "100" whose passage says "more than
+    a hundred people" (ECB+ topic 19)."""
+    from newsprism.evaluate.corroboration import _numbers
+
+    assert "100" in _numbers("more than a hundred people joined the vigil")
+    assert "12" in _numbers("a dozen officers") and "100" not in _numbers("a hundredth of a second")
+    # one value however it is written (ECB+ topic 36: "$334 million" and "$334m")
+    assert _numbers("a $334 million bet") == _numbers("for $334m.") == _numbers("334,000,000 dollars")
+    assert _numbers("one million dollars") == _numbers("$1 million") != _numbers("$1")
+    assert _numbers("a 100km drive") == {"100"}

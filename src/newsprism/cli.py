@@ -27,7 +27,7 @@ from newsprism.model import outlet_name
 from newsprism.store.db import default_db_path
 
 # Each evaluation lives in newsprism/evaluate/<name>.py and exposes ``command`` (a click command).
-EVALUATIONS = ("extraction", "quotes", "timex", "clustering", "framing", "corroboration", "alignment")
+EVALUATIONS = ("extraction", "quotes", "timex", "clustering", "framing", "corroboration", "alignment", "briefing")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -35,6 +35,12 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 db_option = click.option(
     "--db", default=default_db_path, show_default="newsprism.db or $NEWSPRISM_DB",
     help="SQLite store file.", type=click.Path(dir_okay=False),
+)
+
+
+briefing_option = click.option(
+    "--briefing-words", type=click.IntRange(min=20, max=2000), default=None,
+    help="Word budget of each story's briefing (default 150).",
 )
 
 
@@ -73,7 +79,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
 
 
 def _pipeline(store, quiet: bool, bar: Any, manifest: str | None = None, limits: dict[str, Any] | None = None,  # type: ignore[no-untyped-def]
-              **files: str | None):
+              briefing_words: int | None = None, **files: str | None):
     from newsprism.ingest.manifest import Manifest
     from newsprism.limits import Limits
     from newsprism.pipeline import Pipeline
@@ -95,7 +101,8 @@ def _pipeline(store, quiet: bool, bar: Any, manifest: str | None = None, limits:
         if event in ("rejected", "failed"):
             pass  # printed once at the end, with the reason
 
-    return Pipeline(store, manifest=m, progress=progress, limits=Limits.from_settings(**(limits or {})), **files)
+    return Pipeline(store, manifest=m, progress=progress, limits=Limits.from_settings(**(limits or {})),
+                    briefing_words=briefing_words, **files)
 
 
 def _print_run(run: Any, as_json: bool) -> int:
@@ -156,17 +163,19 @@ def ingest(targets: tuple[str, ...], db: str, manifest: str | None, as_json: boo
               help="JSON of extra entity aliases (canonical name -> {label, aliases}); or $NEWSPRISM_ALIASES.")
 @click.option("--lexicon", type=click.Path(exists=True, dir_okay=False), envvar="NEWSPRISM_LEXICON",
               help="JSON of extra loaded-language terms merged into the framing lexicon; or $NEWSPRISM_LEXICON.")
+@briefing_option
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @limit_options
 def analyze(
     targets: tuple[str, ...], out_dir: str, db: str, manifest: str | None, aliases: str | None,
-    lexicon: str | None, as_json: bool, quiet: bool, **limits: Any,
+    lexicon: str | None, briefing_words: int | None, as_json: bool, quiet: bool, **limits: Any,
 ) -> None:
     """Ingest TARGETS, run every stage, and write the report into OUT."""
     with _store(db) as store, _progress(not quiet and not as_json) as bar:
         try:
-            pipeline = _pipeline(store, quiet, bar, manifest, limits, aliases_file=aliases, lexicon_file=lexicon)
+            pipeline = _pipeline(store, quiet, bar, manifest, limits, briefing_words,
+                                 aliases_file=aliases, lexicon_file=lexicon)
             run, data = pipeline.analyze(list(targets), out_dir)
         except StoreError as exc:
             err.print(f"error: {escape(str(exc))}")
@@ -307,14 +316,18 @@ def story(story_id: str, db: str, as_json: bool) -> None:
 @main.command()
 @click.argument("story_id")
 @db_option
+@briefing_option
 @click.option("--json", "as_json", is_flag=True, help="The full comparison (versioned JSON).")
-def compare(story_id: str, db: str, as_json: bool) -> None:
+def compare(story_id: str, db: str, briefing_words: int | None, as_json: bool) -> None:
     """Facts, corroboration, conflicts, timeline and framing for one story."""
     from newsprism.compare import compare_story
 
     with _store(db) as store:
         s = _story_or_exit(store, story_id)
-        comparison = s.extras.get("comparison") or compare_story(s, store.get_many(s.members))
+        comparison = s.extras.get("comparison") if not briefing_words else None
+        if not comparison:  # not stored yet, or a briefing of another length asked for
+            kw = {"briefing_words": briefing_words} if briefing_words else {}
+            comparison = compare_story(s, store.get_many(s.members), **kw)
     if as_json:
         out.print_json(json.dumps(comparison, ensure_ascii=False))
         return

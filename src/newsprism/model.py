@@ -198,16 +198,17 @@ class TimeExpr(Record):
 
 def outlet_name(outlet: str | None, location: str) -> str:
     """The outlet shown and counted for an article: its own outlet name, else the name of what
-    it came from. A record inside a container (``corpus.jsonl#12``, ``crawl.warc.gz#3``) is named
-    for itself, never for the container: records of one file without outlet names are different
-    documents, and calling them one outlet would make every fact they share single-source.
+    it came from. A record inside a container (``corpus.jsonl#12``, ``crawl.warc.gz#3``) without
+    an outlet is an unknown source of its own ("unknown source (corpus.jsonl#12)"), never the
+    container: records of one file without outlet names are different documents, and calling
+    them one outlet would make every fact they share single-source.
     """
     if outlet:
         return outlet
     base, sep, rec = (location or "").partition("#")
     name = base.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
     if sep and rec:
-        return f"{name}#{rec}"
+        return f"unknown source ({name}#{rec})"
     return name[: name.rfind(".")] if name.rfind(".") > 0 else name  # a file: its stem, as pathlib's
 
 

@@ -93,9 +93,10 @@ class Pipeline:
     def __init__(
         self, store: Store, fetcher: Fetcher | None = None, manifest: Manifest | None = None,
         progress: Progress | None = None, aliases_file: str | None = None, lexicon_file: str | None = None,
-        limits: Limits | None = None,
+        limits: Limits | None = None, briefing_words: int | None = None,
     ) -> None:
         self.store = store
+        self.briefing_words = briefing_words  # None: the compare stage's default budget
         self.limits = limits or Limits.from_settings()
         self.aliases_file = aliases_file or os.environ.get("NEWSPRISM_ALIASES") or None
         self.lexicon_file = lexicon_file
@@ -195,6 +196,8 @@ class Pipeline:
         compare = _optional("newsprism.compare", "compare_story")
         if compare is not None and self.lexicon_file:
             compare = functools.partial(compare, lexicon=self.load_lexicon())
+        if compare is not None and self.briefing_words:
+            compare = functools.partial(compare, briefing_words=self.briefing_words)
         stories: list[Story] = assign(self.store, articles, compare)
         return stories
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+from typing import Any
 from urllib.parse import urlparse
 
 from newsprism.clean.dates import parse_metadata_date
@@ -88,7 +90,7 @@ def clean_document(raw: RawDocument, limits: Limits = DEFAULT_LIMITS) -> Article
     article.captions, article.tags, article.removed = cleaned.captions, cleaned.tags, cleaned.removed
     _set_title(article, raw, cleaned, html_meta.title if html_meta else None)
     article.byline = raw.byline or (html_meta.byline if html_meta else None)
-    article.outlet, how = _outlet(raw, html_meta.sitename if html_meta else None)
+    article.outlet, how = _outlet(raw, html_meta.sitename if html_meta else None, html_meta.url if html_meta else None)
     article.extras["outlet_source"] = how
     lang, prob = detect_language(text)
     article.lang = lang if lang else (html_meta.lang if html_meta else None)
@@ -160,16 +162,37 @@ def first_sentence(paragraph: str) -> str:
     return paragraph
 
 
-def _outlet(raw: RawDocument, sitename: str | None) -> tuple[str, str]:
+def _outlet(raw: RawDocument, sitename: str | None, page_url: str | None = None) -> tuple[str, str]:
+    """(outlet, how it was found): the record's or manifest's own name, else the page's site
+    name, else the registered domain of the document's URL (the page's canonical URL when the
+    input gave none), else none: an unknown source of its own (:func:`newsprism.model.outlet_name`)."""
     if raw.outlet:
         return raw.outlet.strip(), "given"
     if sitename:
         return sitename, "markup"
-    if raw.url:
-        host = urlparse(raw.url).hostname or ""
+    url = raw.url or page_url
+    if url:
+        host = urlparse(url).hostname or ""
         if host:
-            return re.sub(r"^www\d?\.", "", host), "url"
+            return registered_domain(host), "url"
     return "", "unknown"
+
+
+@functools.lru_cache(maxsize=1)
+def _public_suffixes() -> Any:
+    import tldextract
+
+    # the suffix list snapshot bundled with tldextract: no network, no cache files
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+
+def registered_domain(host: str) -> str:
+    """The domain a publisher registered, by the Public Suffix List: "edition.cnn.com" and
+    "www.cnn.com" are both "cnn.com", "www.bbc.co.uk" is "bbc.co.uk", and each blog on a shared
+    host ("x.blogspot.com") stays its own. A host the list does not know (an IP address,
+    "localhost", a made-up suffix) is kept as it is, without a leading "www"."""
+    host = host.lower().rstrip(".")
+    return _public_suffixes()(host).top_domain_under_public_suffix or re.sub(r"^www\d?\.", "", host)
 
 
 def _given_date(raw: RawDocument) -> list[DateEvidence]:

@@ -315,13 +315,21 @@ def _trim(members: list[int], prob: np.ndarray, arts: np.ndarray, threshold: flo
     return members
 
 
-def align(units: Sequence[Unit], vectors: np.ndarray | None, model: Model | None = None) -> list[Group]:
+def links(units: Sequence[Unit], vectors: np.ndarray | None, model: Model | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The pair features and the link probability of every unit pair (computed once: the events
+    and the briefing's centrality both read them)."""
+    feats = features(units, vectors, model)
+    return feats, link_probability(feats, model)
+
+
+def align(units: Sequence[Unit], vectors: np.ndarray | None, model: Model | None = None,
+          linked: tuple[dict[str, np.ndarray], np.ndarray] | None = None) -> list[Group]:
     """Events as :data:`Group` records, each with units of two or more articles."""
     model = model or default_model()
     if not units:
         return []
-    feats = features(units, vectors, model)
-    return trigger_groups(units, link_probability(feats, model), feats["same"], model.link)
+    feats, prob = linked or links(units, vectors, model)
+    return trigger_groups(units, prob, feats["same"], model.link)
 
 
 def build_events(units: Sequence[Unit], groups: Sequence[Group], fact_of: dict[int, str]) -> list[dict[str, Any]]:

@@ -1,14 +1,15 @@
-"""The briefing: a neutral summary made only of sentences the articles wrote, each cited.
+"""The briefing: a headline and a neutral summary made only of sentences the articles wrote,
+each cited.
 
-Sentences are chosen by maximal marginal relevance (Carbonell & Goldstein 1998) over the
-story's facts: relevance is how many independent outlets report the sentence's fact, redundancy
-is the similarity to sentences already chosen (and never two from one fact). A sentence is
-skipped when it carries loaded words in the outlet's own voice, is mostly a direct quotation or
-quotes someone speaking in the first person, or opens with a pronoun that needs the previous
-sentence ("He", "This"). A sentence taking part in a conflict ranks lower and is flagged
-``disputed`` with the conflict ids. Nothing is rewritten: each summary item is a verbatim slice of one
-article's text plus the passages of every outlet that reports the same fact. The chosen lines
-are then put in reading order: by where their fact sits, on average, in the reporting articles.
+Which sentences: :mod:`newsprism.compare.selection` scores every body sentence that can stand as
+a line (position, centrality across outlets, closeness to the headlines, corroboration) and
+takes them by maximal marginal relevance within a word budget. A sentence never becomes a line
+when it carries loaded words in the outlet's own voice, is mostly a direct quotation, quotes
+someone speaking in the first person, or is an embedded post or widget (a link, a handle). A
+line taking part in a conflict is flagged ``disputed`` with the conflict ids. Nothing is
+rewritten: each line is a verbatim slice of one article's text plus the passages of every outlet
+that states the same claim (:func:`line_support`). The best-scored line opens the briefing; the
+others follow in reading order (where their fact sits, on average, in the reporting articles).
 """
 
 from __future__ import annotations
@@ -24,37 +25,39 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsprism.compare.common import direct_quote_spans, disputed_passages, has_speaker, is_said, passage
 from newsprism.compare.events import figure_key, same_figure
+from newsprism.compare.alignment import Unit
 from newsprism.compare.lexicon import Lexicon, in_any
+from newsprism.compare.selection import (
+    BRIEFING_WORDS, FEATURES, SelectionModel, candidate_features, default_model, lexrank, select,
+)
 from newsprism.compare.similarity import tfidf
 from newsprism.compare.statements import Statement
 from newsprism.model import Article
 
-MIN_SENTENCES, MAX_SENTENCES = 5, 10
-LAMBDA = 0.7
+# a link, a social-media handle or a picture link: the sentence is an embedded post or a widget
+EMBEDDED = re.compile(r"https?://|www\.|pic\.twitter|(?<![\w.])@\w{2,}")
 DANGLING = re.compile(r"^(he|she|it|they|this|that|these|those|his|her|their|its|him|them|there|such|both|and|but|or|so|also|meanwhile|however)\b", re.I)
 
 
 def _sentence_ok(st: Statement, lexicon: Lexicon) -> tuple[bool, float]:
-    """(usable, penalty) for a statement's full sentence as a summary line."""
+    """(usable, share of it in quotation marks) for a statement's full sentence as a line: a
+    complete body sentence of 7-60 words, not mostly a quotation, no loaded word in the outlet's
+    own voice, no link or social-media handle (an embedded post or a sharing widget)."""
     sent = st.sentence
     words = len(sent.split())
     if st.field != "text" or words < 7 or words > 60 or sent.rstrip()[-1:] not in ".!?\"”’'":
         return False, 0.0
-    if st.first_person_quote or st.in_quote:
+    if EMBEDDED.search(sent):
         return False, 0.0
     quotes = direct_quote_spans(st.article)
     quoted = sum(min(b, st.sent_end) - max(a, st.sent_start) for a, b in quotes if a < st.sent_end and st.sent_start < b)
-    if quoted > 0.4 * len(sent):
-        return False, 0.0
+    share = quoted / max(1, len(sent))
+    if share > 0.4:
+        return False, share
     own = [h for h in lexicon.find(sent) if not in_any(st.sent_start + h.start, st.sent_start + h.end, quotes)]
     if own:
-        return False, 0.0
-    penalty = 0.0
-    if DANGLING.match(sent):
-        penalty += 0.5
-    if quoted:
-        penalty += 0.15
-    return True, penalty
+        return False, share
+    return True, share
 
 
 @dataclass
@@ -163,65 +166,88 @@ def same_source(a: str, b: str) -> bool:
 
 def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]], lexicon: Lexicon,
                    conflicts: Sequence[dict[str, Any]] = (), sim: np.ndarray | None = None,
-                   threshold: float = 0.5) -> dict[str, Any]:
-    """Summary (verbatim, cited sentences) plus the ids of key and single-source facts.
+                   threshold: float = 0.5, units: Sequence[Unit] = (),
+                   linked: tuple[dict[str, np.ndarray], np.ndarray] | None = None,
+                   budget: int = BRIEFING_WORDS, model: SelectionModel | None = None,
+                   trace: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The story's headline, its summary (verbatim, cited sentences within ``budget`` words),
+    plus the ids of key and single-source facts.
 
-    Passages on either side of a conflict never enter the summary: a disputed claim is shown
-    in the conflicts section, side by side, not stated as the story. A line counts the outlets
-    that state its own claim (:func:`line_support`); ``sim`` is the statement similarity the
-    facts were built on (without it every outlet of the fact counts).
+    Candidates are the body sentences (``units``, with the pair features and link probabilities
+    of ``linked``) that can stand as a line; they are scored and chosen by
+    :mod:`newsprism.compare.selection`. The best-scored line opens the briefing (the story's core
+    event); the others follow in reading order. A line counts the outlets that state its own
+    claim (:func:`line_support`); ``sim`` is the statement similarity the facts were built on
+    (without it every outlet of the fact counts). ``trace`` (evaluation only) receives the
+    candidates' features, so the selection model can be fitted on the product's own path.
     """
+    model = model or default_model()
     disputed = disputed_passages(conflicts)
     if sim is None:
         sim = np.ones((len(statements), len(statements)))
-    words = tfidf([s.lemmas for s in statements])  # redundancy, same-article pairs included
-    max_outlets = max((f["independent_outlets"] for f in facts), default=1)
-    cands: list[tuple[float, Statement, dict[str, Any], Support]] = []
-    for f in facts:
-        for i in f["_statements"]:
-            st = statements[i]
-            if st.part_of is not None:
-                continue  # a background claim: its sentence is its own statement's candidate
-            ok, penalty = _sentence_ok(st, lexicon)
-            if not ok:
+    fact_by_statement = {i: f for f in facts for i in f["_statements"]}
+    n_sources = max(1, len({s.source for s in statements}))
+    feats, prob = linked if linked is not None else ({}, np.zeros((len(units), len(units))))
+    emb = feats.get("emb")
+    lex = feats.get("lex")
+    ranks = _sentence_ranks(units)
+    arts = [u.article.id for u in units]
+    titles = [k for k, u in enumerate(units) if u.field == "title"]
+    body = [k for k, u in enumerate(units) if u.field == "text"]
+    pair = emb if emb is not None else lex
+    central = dict(zip(body, lexrank(pair[np.ix_(body, body)]))) if pair is not None and body else {}
+    days = {u.article.id: (u.article.published.value or "")[:10] for u in units}
+    first_day = min((d for d in days.values() if d), default="")
+    rows: list[list[float]] = []
+    cands: list[tuple[int, Statement, dict[str, Any], Support]] = []
+    for k, u in enumerate(units):
+        if u.field != "text" or not u.statements:
+            continue
+        sts = [statements[i] for i in u.statements]
+        ok, quoted = _sentence_ok(sts[0], lexicon)
+        if not ok or any(s.first_person_quote or s.in_quote for s in sts):
+            continue
+        best: tuple[Statement, dict[str, Any], Support] | None = None
+        for s in sts:
+            f = fact_by_statement.get(s.idx)
+            if f is None:
                 continue
-            if (st.article.id, st.field, st.index, st.start, st.end) in disputed:
-                penalty += 0.3  # still citable (it may be the lede), but undisputed lines go first
-            if st.start > st.sent_start + 2 or st.end < st.sent_end - 2:
-                penalty += 0.3  # the sentence carries more than this fact's clause
-            sup = line_support(st, f, statements, sim, threshold)
-            # relevance counts the outlets that state this very sentence's claim, and a little
-            # for those that back part of it
-            rel = (len(sup.sources) + 0.25 * len(sup.partial)) / max_outlets + 0.2 * f.get("cohesion", 0) - penalty
-            rel += 0.05 if not st.attributed else 0.0
-            cands.append((rel, st, f, sup))
-    # pairwise redundancy between candidate sentences, computed once (sparse product)
-    rows = sorted({st.idx for _, st, _, _ in cands})
-    pos = {k: r for r, k in enumerate(rows)}
-    red_m = (words[rows] @ words[rows].T).toarray() if rows else np.zeros((0, 0))
-    chosen: list[tuple[Statement, dict[str, Any], Support]] = []
-    used_facts: set[str] = set()
-    used_sentences: set[tuple[str, int]] = set()
-    while cands and len(chosen) < MAX_SENTENCES:
-        best, best_score = None, -1e9
-        for rel, st, f, sup in cands:
-            if f["id"] in used_facts or (st.article.id, st.sent_start) in used_sentences:
-                continue
-            if len(chosen) >= MIN_SENTENCES and len(sup.sources) < 2:
-                continue  # past the minimum, only corroborated lines are added
-            red = max(float(red_m[pos[st.idx], pos[c.idx]]) for c, _, _ in chosen) if chosen else 0.0
-            score = LAMBDA * rel - (1 - LAMBDA) * red
-            if score > best_score:
-                best, best_score = (st, f, sup), score
+            sup = line_support(s, f, statements, sim, threshold)
+            if best is None or (len(sup.sources), s.end - s.start) > (len(best[2].sources), best[0].end - best[0].start):
+                best = (s, f, sup)
         if best is None:
-            break
-        st, f, sup = best
-        chosen.append(best)
-        used_facts.add(f["id"])
-        used_sentences.add((st.article.id, st.sent_start))
-    chosen.sort(key=lambda c: _story_position(c[1], statements))
+            continue
+        others = [j for j, v in enumerate(units) if v.field == "text" and arts[j] != arts[k] and v.source != u.source]
+        by_article: dict[str, float] = {}
+        for j in others:
+            by_article[arts[j]] = max(by_article.get(arts[j], 0.0), float(prob[k, j]))
+        centrality = sum(by_article.values()) / len(by_article) if by_article else 0.0
+        closeness = float(np.mean(emb[k, others])) if emb is not None and others else 0.0
+        title = max((float(emb[k, t]) for t in titles), default=0.0) if emb is not None else 0.0
+        is_disputed = any((s.article.id, s.field, s.index, s.start, s.end) in disputed for s in sts)
+        rows.append(candidate_features(ranks.get(k, 99), centrality, closeness, float(central.get(k, 0.0)), title,
+                                       bool(first_day) and days[arts[k]] == first_day, len(best[2].sources) / n_sources,
+                                       len(sts[0].sentence.split()), budget, quoted, bool(DANGLING.match(sts[0].sentence)),
+                                       is_disputed, any(s.attributed for s in sts)))
+        cands.append((k, *best))
+    x = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
+    scores = model.score(x)
+    cand_units = [k for k, *_ in cands]
+    if lex is not None and cand_units:
+        red = lex[np.ix_(cand_units, cand_units)]
+    else:
+        w = tfidf([[w for i in units[k].statements for w in statements[i].lemmas] for k in cand_units])
+        red = (w @ w.T).toarray() if cand_units else np.zeros((0, 0))
+    lengths = [len(units[k].text.split()) for k in cand_units]
+    same_words = [frozenset(_norm_words(units[k].text)) for k in cand_units]
+    if trace is not None:
+        trace.update(features=x, texts=[units[k].text for k in cand_units], words=lengths, red=red,
+                     same_words=same_words, positions=[_story_position(f, statements) for _, _, f, _ in cands])
+    order = select(scores, lengths, red, budget, model.redundancy, same_words)
+    chosen = [cands[i] for i in order]
+    chosen = chosen[:1] + sorted(chosen[1:], key=lambda c: _story_position(c[2], statements))
     summary = []
-    for st, f, sup in chosen:
+    for _, st, f, sup in chosen:
         summary.append({
             "text": st.sentence,
             "passage": passage(st.article, st.sent_start, st.sent_end, st.outlet),
@@ -236,8 +262,41 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
         })
     key = [f["id"] for f in facts if f["independent_outlets"] >= 2]
     single = [f["id"] for f in facts if f["single_source"] and _informative(f, statements)]
-    return {"summary": summary, "key_facts": key, "single_source_facts": single,
-            "method": "Sentences are verbatim from the articles, chosen by corroboration with redundancy removed (MMR); sentences with loaded words or first-person quotes are skipped."}
+    return {"headline": _headline(units, emb, lexicon), "summary": summary, "budget": budget,
+            "words": sum(len(i["text"].split()) for i in summary), "key_facts": key, "single_source_facts": single,
+            "method": "Verbatim sentences of the articles, scored by position, centrality across outlets, closeness "
+                      "to the headlines and corroboration, chosen by MMR within the word budget; the best-scored "
+                      "first, the rest in reading order; sentences with loaded words or first-person quotes are skipped."}
+
+
+def _norm_words(text: str) -> list[str]:
+    return re.sub(r"\W+", " ", text.lower()).split()
+
+
+def _sentence_ranks(units: Sequence[Unit]) -> dict[int, int]:
+    """Unit index -> the sentence's place in its article's body (0 = the first)."""
+    by_article: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for k, u in enumerate(units):
+        if u.field == "text":
+            by_article[u.article.id].append((u.start, k))
+    return {k: r for items in by_article.values() for r, (_, k) in enumerate(sorted(items))}
+
+
+def _headline(units: Sequence[Unit], emb: np.ndarray | None, lexicon: Lexicon) -> dict[str, Any] | None:
+    """The most central headline: the one closest, on average, to the other articles' headlines
+    and sentences (verbatim, cited), among those without loaded words; None when no article has
+    a title someone wrote (one the clean stage made from the lead's first sentence is not)."""
+    titles = [k for k, u in enumerate(units)
+              if u.field == "title" and u.text.strip() and u.article.title_source != "derived_from_lead"
+              and not lexicon.find(u.text)]
+    if not titles:
+        return None
+    def closeness(t: int) -> float:
+        others = [j for j, v in enumerate(units) if v.article.id != units[t].article.id]
+        return float(np.mean(emb[t, others])) if emb is not None and others else 0.0
+    best = max(titles, key=lambda t: (closeness(t), -t))
+    u = units[best]
+    return {"text": u.text, "passage": passage(u.article, u.start, u.end, u.outlet, "title")}
 
 
 def _story_position(f: dict[str, Any], statements: Sequence[Statement]) -> float:

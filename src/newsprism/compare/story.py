@@ -44,7 +44,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from newsprism.compare.alignment import align, build_events, build_units, parse_titles, unit_vectors
+from newsprism.compare.alignment import align, build_events, build_units, links, parse_titles, unit_vectors
 from newsprism.compare.briefing import build_briefing, numbers_table, quotes_by_speaker, quotes_without_speaker
 from newsprism.compare.common import disputed_passages, independence_keys, outlet_label, passage_key
 from newsprism.compare.conflicts import ConflictFinder
@@ -54,6 +54,7 @@ from newsprism.compare.facts import (
 )
 from newsprism.compare.framing import compare_framing
 from newsprism.compare.lexicon import Lexicon, default_lexicon
+from newsprism.compare.selection import BRIEFING_WORDS
 from newsprism.compare.similarity import EMBED_MAX_STATEMENTS, embed_texts, similarity_matrix
 from newsprism.compare.statements import background_statements, build_statements
 from newsprism.compare.timeline import build_timeline
@@ -63,8 +64,10 @@ COMPARISON_SCHEMA = "newsprism.comparison"
 COMPARISON_VERSION = 1
 
 
-def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None = None, use_embeddings: bool = True) -> dict[str, Any]:
-    """Compare a story's member articles (already annotated by the extract stage)."""
+def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None = None, use_embeddings: bool = True,
+                  briefing_words: int = BRIEFING_WORDS, trace: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Compare a story's member articles (already annotated by the extract stage); the briefing
+    stays within ``briefing_words`` words (``trace``: see :func:`build_briefing`)."""
     t0 = time.perf_counter()
     lexicon = lexicon or default_lexicon()
     arts = [a for a in articles if a.text and a.status != "rejected"]
@@ -90,10 +93,12 @@ def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None
     _link_conflicts(facts, conflicts)
     units = build_units(statements, parse_titles(arts, fields), fields)
     unit_vecs = unit_vectors(units, vectors[:n] if vectors is not None else None)
-    events = build_events(units, align(units, unit_vecs), fact_of)
+    linked = links(units, unit_vecs) if units else None
+    events = build_events(units, align(units, unit_vecs, linked=linked), fact_of)
     timeline = build_timeline(statements, fact_of, conflicts)
     framing = compare_framing(arts, fields, statements, lexicon)
-    briefing = build_briefing(every, facts, lexicon, conflicts, sim_all, threshold)
+    briefing = build_briefing(every, facts, lexicon, conflicts, sim_all, threshold, units, linked,
+                              briefing_words, trace=trace)
     for f in facts:
         f.pop("_statements")
     return {

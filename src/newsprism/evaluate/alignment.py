@@ -48,6 +48,7 @@ from newsprism.evaluate.corroboration import briefing_overclaims
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_FILE = ROOT.parent / "shared" / "data" / "alignment-dev" / "ecbplus_events.jsonl"
 LEVELS = ("event", "fact")
+AUDIT_WORDS = 400
 
 
 @dataclass
@@ -236,7 +237,8 @@ def run_pipeline(docs: Sequence[GoldDoc], use_embeddings: bool = True) -> dict[s
     out: dict[str, dict[str, Any]] = {}
     for topic, arts in extract_topics(docs).items():
         story = Story(id=f"ecbplus-{topic}", members={a.id: 1.0 for a in arts})
-        out[topic] = compare_story(story, arts, use_embeddings=use_embeddings)
+        # a long briefing, so that the over-claim audit checks many lines per story
+        out[topic] = compare_story(story, arts, use_embeddings=use_embeddings, briefing_words=AUDIT_WORDS)
     return out
 
 

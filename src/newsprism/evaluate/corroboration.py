@@ -53,6 +53,7 @@ from rich.table import Table
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsprism.extract.times import SMALL_NUMBERS, TENS
+from newsprism.extract.numbers import MULTIPLIERS
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_FILE = ROOT / "examples" / "ANSWERS.json"
@@ -229,13 +230,30 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _numbers(text: str) -> set[str]:
-    """Numerals in a text, and small numbers spelled out ("twelve" -> "12"; the number words
-    are the extract stage's table, their one home)."""
-    out = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
-    for w in re.findall(r"[a-z]+", text.lower()):
-        v = SMALL_NUMBERS.get(w) or TENS.get(w)
-        if v:
-            out.add(str(v))
+    """The numbers a text writes, as values: numerals, small numbers spelled out ("twelve" ->
+    "12"), each times a scale word after it ("5 million" and "five million" -> "5000000", "a
+    hundred" -> "100"). The number and scale words are the extract stage's tables, their one
+    home."""
+    # a numeral may carry its scale ("$334m", "2bn"); a scale word follows it after a space
+    found = [(m.group(1) or m.group(0), m.group(2)) for m in re.finditer(r"(\d+(?:[.,]\d+)*)(?![\d])((?:bn|mn|tn|m|k)(?![a-z]))?|[a-z]+", text.lower())]
+    tokens = [t for t, _ in found]
+    out: set[str] = set()
+    for k, (t, attached) in enumerate(found):
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else ""
+        scale = MULTIPLIERS[attached] if attached else (MULTIPLIERS.get(nxt, 1) if len(nxt) > 2 else 1)
+        if t[0].isdigit():
+            try:
+                v = float(t.replace(",", ""))
+            except ValueError:
+                continue
+        elif t in SMALL_NUMBERS or t in TENS:
+            v = float(SMALL_NUMBERS.get(t) or TENS.get(t) or 0)
+        elif t in ("a", "one") and scale > 1:
+            v = 1.0
+        else:
+            continue
+        v *= scale
+        out.add(str(int(v)) if v == int(v) else str(v))
     return out
 
 
@@ -243,8 +261,8 @@ def briefing_overclaims(comparisons: list[dict[str, Any]]) -> dict[str, Any]:
     """Does any briefing line count an outlet for more than its own passages say? Checked from
     the passages' text, not from the comparison's reasoning: every counted outlet must have a
     cited passage, and every figure a line's details credit to an outlet must be written in one
-    of that outlet's passages of the line's fact (its numerals as numbers there: "5 million"
-    needs a standalone 5)."""
+    of that outlet's passages of the line's fact, as the same value ("5 million" is written by
+    "five million" or "5,000,000", not by a bare 5)."""
     lines = figures = 0
     bad: list[dict[str, str]] = []
     for c in comparisons:
