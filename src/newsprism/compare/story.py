@@ -11,7 +11,8 @@ Top-level keys:
 - ``articles``: ``[{id, outlet, source, copy_of, title, published, words}]``; ``source`` is
   the independence key (syndicated copies and same-outlet articles share one).
 - ``outlets``, ``independent_outlets``.
-- ``briefing``: ``summary`` (5-10 verbatim sentences: ``text``, ``passage``, ``fact``,
+- ``briefing``: ``headline`` (``text``, ``passage``; or None), ``budget``, ``words``,
+  ``summary`` (verbatim sentences within the budget: ``text``, ``passage``, ``fact``,
   ``outlets``, ``independent_outlets``, ``single_source``, ``disputed`` conflict ids,
   ``citations`` one passage per outlet), ``key_facts`` / ``single_source_facts`` (fact ids).
 - ``events``: ``[{id, text, representative, passages, outlets, independent_outlets,
