@@ -45,8 +45,8 @@ def test_compare_claims_sentences_of_a_quotation_are_parts() -> None:
 
 def test_compare_claims_same_past_event_same_frame_same_figure() -> None:
     a = _art("a", "This will be Putin's first visit to North Korea since 2000. "
-                  "North Korea is shipping weapons to Russia. About 3,000 homes were flooded. Smith scored 14 points in the game against Boston.")
-    b = _art("b", "Putin last visited North Korea in 2000. North Korea has sent containers of ammunition to Russia. "
+                  "North Korea is supplying weapons to Russia. About 3,000 homes were flooded. Smith scored 14 points in the game against Boston.")
+    b = _art("b", "Putin last visited North Korea in 2000. North Korea has provided crates of weapons to Russia. "
                   "About 3,000 homes are under water. Russia has provided North Korea with technical help. "
                   "About 600 homes were flooded. Jones scored 14 points in the final game of the season.")
     sts, _ = build_statements([a, b])
@@ -56,8 +56,9 @@ def test_compare_claims_same_past_event_same_frame_same_figure() -> None:
         return same_claim(claim_key(_one(sts, x), window), claim_key(_one(sts, y), window))
 
     assert same("first visit to North Korea since 2000", "last visited North Korea in 2000")
-    assert same("shipping weapons", "containers of ammunition")
-    assert not same("shipping weapons", "technical help")  # supplied, but not arms
+    # one happening (WordNet: "supply" and "provide" share their first sense) on one kind of thing
+    assert same("supplying weapons", "crates of weapons")
+    assert not same("supplying weapons", "technical help")  # supplied, but not weapons
     assert same("3,000 homes were flooded", "3,000 homes are under water")
     assert not same("3,000 homes were flooded", "600 homes")
     assert not same("Smith scored 14 points", "Jones scored 14 points")  # a small count alone names no claim

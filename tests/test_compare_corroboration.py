@@ -88,18 +88,19 @@ def test_compare_corroboration_examples_floor(examples_result: dict) -> None:
 
 
 def test_compare_corroboration_seeds_floor(seeds_result: dict) -> None:
-    # Measured: outlet recall 0.950 (0.750 before), precision 1.000 (1.000), no false merges; the
-    # miss is 001's "published an article on the Kremlin website" (average link 0.47 < 0.50).
-    # Lexical alignment: recall 0.700 (was 0.650), precision 1.000.
+    # Measured: outlet recall 0.750, precision 1.000, no false merges; lexical alignment: recall
+    # 0.600, precision 1.000. Before issue 14 replaced the hand-written word classes with WordNet's
+    # (tools/derive_wordnet.py) recall was 0.950 / 0.700: the (supply, arms) frame, "praise" ~
+    # "thank" and "trip" ~ "visit" were written for these seeds. Precision and false merges held.
     o = seeds_result["overall"]
-    assert o["outlet_recall"] >= (0.9 if seeds_result["similarity"] == "embeddings" else 0.68)
+    assert o["outlet_recall"] >= (0.73 if seeds_result["similarity"] == "embeddings" else 0.58)
     assert o["outlet_precision"] >= 0.95
     assert o["false_merges"] == 0
     assert not seeds_result["missing_files"]
     by_fact = {r["fact"]: r for r in seeds_result["facts"]}
     assert by_fact["Putin's visit is his first to North Korea since 2000"]["found"] >= 3  # measured 4 (was 2); lexical 3
-    if seeds_result["similarity"] == "embeddings":
-        assert by_fact["North Korea supplies weapons and munitions to Russia"]["found"] >= 3  # measured 4 (was 2); lexical 2
+    # measured 2 with either alignment; 4 with the seeds' own (supply, arms) frame, removed in issue 14
+    assert by_fact["North Korea supplies weapons and munitions to Russia"]["found"] >= 2
 
 
 def test_compare_corroboration_cli_prints_the_table_and_the_note(examples_dir: Path, tmp_path: Path) -> None:

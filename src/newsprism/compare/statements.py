@@ -38,8 +38,8 @@ from newsprism.compare.common import (
 from newsprism.compare.dates import DateRange, date_range
 from newsprism.compare.sentences import _clause_cuts, _lines, _pieces, _trim, sentence_spans
 from newsprism.compare.vocabulary import (
-    CONCEPTS, EVENT_NOUNS, EVENT_WORDS, FACILITY_NOUNS, FIRST_PERSON, FRAME_OBJECTS, FRAME_PREDICATES,
-    GENERIC_VERBS, PREDICATES, REGION_WORDS,
+    EVENT_NOUN_CONCEPTS, EVENT_NOUNS, FACILITY_NOUNS, FIRST_PERSON, GENERIC_VERBS, HAPPENING_VERBS, REGION_WORDS,
+    SITE_VERBS, concept, happening,
 )
 from newsprism.extract.annotate import anchor_date
 from newsprism.extract.entities import AliasTable, extract_entities, link_partial_ids
@@ -240,20 +240,15 @@ def _facility_nps(doc: Doc, s: int, e: int, mentions: list[Mention]) -> list[Pla
 
 
 def _event_words(tokens: list[Token]) -> set[str]:
-    out = {EVENT_WORDS[t.lemma_.lower()] for t in tokens if t.lemma_.lower() in EVENT_WORDS and t.pos_ in ("VERB", "NOUN")}
-    if any(t.lemma_ == "give" and any(c.lower_ == "way" for c in t.children) for t in tokens):
-        out.add("fail")  # "the gate gave way"
-    return out
+    """The happenings a statement names, as WordNet concepts ("the gate gave way", "the collapse")."""
+    return {k for t in tokens if (k := happening(t))}
 
 
 def _frames(tokens: list[Token]) -> set[tuple[str, str]]:
-    """(subject, event) pairs: "the bridge collapsed" -> ("bridge", "fail")."""
+    """(subject, happening) pairs: "the bridge collapsed" -> ("bridge", "collapse.v.01")."""
     out = set()
     for t in tokens:
-        lemma = t.lemma_.lower()
-        ev = EVENT_WORDS.get(lemma) if t.pos_ == "VERB" else None
-        if lemma == "give" and any(c.lower_ == "way" for c in t.children):
-            ev = "fail"
+        ev = happening(t) if t.pos_ == "VERB" else None
         if not ev:
             continue
         for c in t.children:
@@ -263,11 +258,12 @@ def _frames(tokens: list[Token]) -> set[tuple[str, str]]:
 
 
 def _claim_frames(tokens: list[Token], mentions: list[Mention], metonyms: dict[str, str]) -> set[tuple[str, str, frozenset[str]]]:
-    """(predicate, object, participants) for each frame predicate acting on a frame object:
-    "Spain is shipping weapons to Portugal" -> ("supply", "arms", {spain, portugal}). The
-    object is the verb's direct object (or passive subject), the noun's "of" complement or compound
-    ("a supply of fuel", "arms transfers"), or a word inside it ("crates of rifles");
-    the participants are the entities in the predicate's phrase and its subject."""
+    """(happening, object, participants) for each happening that acts on a thing:
+    "Spain is shipping grain to Portugal" -> ("transport.v.04", "grain.n.01", {spain, portugal}).
+    The object is the verb's direct object (or passive subject), the noun's "of" complement or
+    compound ("a supply of fuel", "arms transfers"), or the "of" complement of that ("crates of
+    rifles"), read as its WordNet concept; the participants are the entities in the predicate's
+    phrase and its subject."""
     ids_at: dict[int, set[str]] = {}
     for m in mentions:
         ids = {m.entity_id} | ({metonyms[m.entity_id]} if m.entity_id in metonyms else set())
@@ -275,14 +271,13 @@ def _claim_frames(tokens: list[Token], mentions: list[Mention], metonyms: dict[s
             ids_at.setdefault(k, set()).update(ids)
     out: set[tuple[str, str, frozenset[str]]] = set()
     for t in tokens:
-        lemma = t.lemma_.lower()
-        pred = CONCEPTS.get(lemma) or EVENT_WORDS.get(lemma)
-        if pred not in FRAME_PREDICATES or t.pos_ not in ("VERB", "NOUN"):
+        pred = happening(t)
+        if not pred:
             continue
         objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass", "compound")]
         objs += [g for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
-        kinds = {CONCEPTS.get(x.lemma_.lower()) or EVENT_WORDS.get(x.lemma_.lower()) for o in objs for x in o.subtree}
-        kinds &= FRAME_OBJECTS
+        objs += [g for o in list(objs) for c in o.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        kinds = {concept(o) or o.lemma_.lower() for o in objs if o.pos_ == "NOUN" and not o.is_stop}
         if not kinds:
             continue
         region = list(t.subtree) + [x for c in t.children if c.dep_ == "nsubj" for x in c.subtree]
@@ -292,7 +287,8 @@ def _claim_frames(tokens: list[Token], mentions: list[Mention], metonyms: dict[s
 
 
 def _predicate(doc: Doc, start: int) -> str:
-    """What a figure counts, from the verb that governs it ("killing 12 people" -> "kill")."""
+    """What a figure counts, from the word that governs it ("killing 12 people" -> "die.v.01",
+    "12 deaths" -> "die.v.01")."""
     span = doc.char_span(start, start + 1, alignment_mode="expand")
     if span is None:
         return ""
@@ -300,15 +296,18 @@ def _predicate(doc: Doc, start: int) -> str:
     for _ in range(5):
         lemma = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX", "ADJ") and lemma not in GENERIC_VERBS:
-            return PREDICATES.get(lemma, lemma)
-        if lemma in PREDICATES and tok.pos_ in ("NOUN", "ADJ"):
-            return PREDICATES[lemma]
+            return HAPPENING_VERBS.get(lemma, lemma) if tok.pos_ == "VERB" else lemma
+        if tok.pos_ == "NOUN" and lemma in EVENT_NOUN_CONCEPTS:
+            return EVENT_NOUN_CONCEPTS[lemma]
         if tok.pos_ in ("VERB", "AUX") and lemma in GENERIC_VERBS:
             # "the death toll rose to 12", "three people are still missing"
             for c in tok.children:
-                for t in c.subtree:
-                    if c.dep_ in ("nsubj", "nsubjpass", "acomp", "attr") and t.lemma_.lower() in PREDICATES:
-                        return PREDICATES[t.lemma_.lower()]
+                if c.dep_ in ("nsubj", "nsubjpass", "acomp", "attr"):
+                    for t in c.subtree:
+                        if t.pos_ in ("NOUN", "VERB") and (k := happening(t)):
+                            return k
+                    if c.pos_ == "ADJ":
+                        return c.lemma_.lower()
             return ""
         if tok.head is tok:
             break
@@ -513,7 +512,8 @@ def _statement(idx: int, fd: FieldDoc, s: int, e: int, ss: int, se: int, key: st
     inside = {i for m in ms if m.label != "NORP" for i in range(m.start, m.end)}
     # names are compared as entity ids (see similarity), not again as words
     st.lemmas = [x for x in (_content_lemma(t) for t in toks if t.idx not in inside) if x]
-    st.lemmas += [f"#{CONCEPTS[w]}" for w in st.lemmas if w in CONCEPTS]
+    # what the words mean beyond their spelling ("perished" ~ "died", "pact" ~ "treaty"): WordNet
+    st.lemmas += [f"#{k}" for t in toks if t.idx not in inside and _content_lemma(t) and (k := concept(t))]
     for m in ms:
         st.entities.add(m.entity_id)
         if m.entity_id in metonyms:
@@ -555,7 +555,6 @@ def _statement(idx: int, fd: FieldDoc, s: int, e: int, ss: int, se: int, key: st
 
 
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "on", "within"}
-SITE_VERBS = {"visit", "tour"}  # "visited Porto": the object is where the event happens
 PLANNED = {"set", "due", "schedule", "slate", "poise", "expect", "plan"}
 
 

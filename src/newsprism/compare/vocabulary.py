@@ -8,50 +8,60 @@ our own corpora out of them.
 
 from __future__ import annotations
 
-# Normalised event words: statements about the same event share one of these.
-EVENT_WORDS = {
-    "meet": "meet", "meeting": "meet", "talk": "meet", "talks": "meet", "summit": "meet",
-    "welcome": "meet", "host": "meet", "greet": "meet", "handshake": "meet",
-    "visit": "visit", "trip": "visit", "travel": "visit", "arrive": "visit", "arrival": "visit",
-    "tour": "visit", "fly": "visit",
-    "sign": "sign", "signing": "sign", "agreement": "sign", "treaty": "sign",
-    "attack": "attack", "strike": "attack", "kill": "attack", "launch": "launch", "fire": "launch",
-    "elect": "elect", "election": "elect", "vote": "elect",
-    "speak": "speak", "tell": "speak", "address": "speak", "conference": "speak", "briefing": "speak",
-    "fail": "fail", "failure": "fail", "collapse": "fail", "burst": "fail", "breach": "fail", "break": "fail",
-    "explode": "explode", "explosion": "explode", "blast": "explode", "crash": "crash", "erupt": "erupt",
-    "flood": "flood", "hit": "hit", "arrest": "arrest", "detain": "arrest", "die": "die",
-}
-# What a figure counts, beyond its unit: "12 people killed" vs "4,200 people evacuated".
-PREDICATES = {
-    "kill": "kill", "die": "kill", "dead": "kill", "death": "kill", "toll": "kill", "fatality": "kill",
-    "perish": "kill", "drown": "kill", "killing": "kill",
-    "evacuate": "evacuate", "evacuation": "evacuate", "flee": "evacuate", "displace": "evacuate", "relocate": "evacuate",
-    "rescue": "rescue", "save": "rescue",
-    "injure": "injure", "wound": "injure", "hurt": "injure", "injury": "injure",
-    "miss": "miss", "missing": "miss", "flood": "flood", "inundate": "flood", "submerge": "flood",
-    "arrest": "arrest", "detain": "arrest", "send": "supply", "ship": "supply", "supply": "supply", "deliver": "supply",
-}
+import json
+from importlib import resources
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Token
+
+from newsprism.extract.quotes import BELIEF_CUES, SPEECH_CUES
+
+# -- happenings and what they count: WordNet 3.0 ------------------------------------------------
+# Derived by tools/derive_wordnet.py (its docstring states the rules; the file carries WordNet's
+# licence and a digest of the database files). Hand lists drift towards the corpora they are
+# written beside; a lexical database does not.
+_WORDNET = json.loads((resources.files("newsprism") / "data" / "wordnet_lexicon.json").read_text())
+HAPPENING_VERBS: dict[str, str] = _WORDNET["verbs"]  # verb lemma -> concept ("perish" -> "die.v.01")
+EVENT_NOUN_CONCEPTS: dict[str, str] = _WORDNET["event_nouns"]  # "evacuation" -> "evacuate.v.01"
+NOUN_CONCEPTS: dict[str, str] = _WORDNET["nouns"]  # synonyms: "pact" / "treaty" -> "treaty.n.01"
+COUNTED_EVENTS = frozenset(_WORDNET["counted"])  # what news counts: people killed, injured, evacuated, arrested ...
+SITE_VERBS = frozenset(_WORDNET["site_verbs"])  # "visited Porto", "toured the plant": the object is where it happens
+EVENT_NOUNS = frozenset(EVENT_NOUN_CONCEPTS)
+
+# Verbs of quantity: "the death toll rose to 12" counts what its subject names (English grammar).
 GENERIC_VERBS = {"be", "rise", "reach", "climb", "stand", "total", "include", "number", "hit", "exceed", "top", "increase", "grow", "fall", "drop"}
-# A few concepts news reports word many ways; a statement gets a "#concept" token for each, so
-# "travel to" aligns with "visit" and "shipping weapons" with "sent ammunition" without a model.
-CONCEPTS = {
-    "visit": "visit", "trip": "visit", "travel": "visit", "arrive": "visit", "arrival": "visit", "tour": "visit",
-    "send": "supply", "ship": "supply", "supply": "supply", "deliver": "supply", "provide": "supply",
-    "transfer": "supply", "export": "supply", "shipment": "supply", "delivery": "supply",
-    "weapon": "arms", "arm": "arms", "munition": "arms", "ammunition": "arms", "shell": "arms", "missile": "arms",
-    "rocket": "arms", "artillery": "arms", "drone": "arms",
-    "meet": "meet", "meeting": "meet", "talk": "meet", "talks": "meet", "summit": "meet", "host": "meet",
-    "kill": "kill", "die": "kill", "dead": "kill", "death": "kill",
-    "agreement": "deal", "treaty": "deal", "deal": "deal", "pact": "deal",
-    "say": "say", "state": "say", "tell": "say", "announce": "say", "claim": "say",
-    "praise": "praise", "laud": "praise", "hail": "praise", "thank": "praise", "appreciate": "praise",
-    "sanction": "sanction", "embargo": "sanction",
-}
-# Claim frames: a predicate that acts on a kind of thing ("shipping grain to Portugal", "a supply of
-# fuel from Lisbon", "signed a treaty"), with the participants named in its phrase.
-FRAME_PREDICATES = frozenset({"supply", "sign"})
-FRAME_OBJECTS = frozenset({"arms", "deal"})
+
+
+def _phrasal(t: Token) -> str:
+    """The verb with its particle or fixed object when WordNet lists the pair ("gave way" ->
+    "give_way", "blew up" -> "blow_up"), else its lemma."""
+    lemma = t.lemma_.lower()
+    for c in t.children:
+        if c.dep_ in ("prt", "dobj") and f"{lemma}_{c.lower_}" in HAPPENING_VERBS:
+            return f"{lemma}_{c.lower_}"
+    return lemma
+
+
+def happening(t: Token) -> str | None:
+    """The concept of a token that names a happening: a happening verb (not one of spaCy's stop
+    words: "go", "make", "take" say nothing alone; not a verb of saying or believing, which
+    reports a claim rather than a happening) or an event noun."""
+    if t.pos_ == "VERB":
+        word = _phrasal(t)
+        if word == t.lemma_.lower() and (t.is_stop or word in STOP_WORDS or word in SPEECH_CUES or word in BELIEF_CUES):
+            return None
+        return HAPPENING_VERBS.get(word)
+    if t.pos_ == "NOUN":
+        return EVENT_NOUN_CONCEPTS.get(t.lemma_.lower())
+    return None
+
+
+def concept(t: Token) -> str | None:
+    """What a word means beyond its spelling, for paraphrase: a happening's concept, or a noun's
+    WordNet synonym set; None when the word is its own concept."""
+    return happening(t) or (NOUN_CONCEPTS.get(t.lemma_.lower()) if t.pos_ == "NOUN" else None)
+
+
 # Kinds of facility where news events happen (general building and amenity classes, as in
 # OpenStreetMap's map features); words met only in our own corpora were removed.
 FACILITY_NOUNS = {
@@ -68,12 +78,3 @@ REGION_WORDS = {
     "europe", "asia", "africa", "america", "middle",
 }
 FIRST_PERSON = {"i", "we", "my", "our", "us", "me", "ours", "myself", "ourselves"}
-
-# Nouns naming an event: "ahead of his first visit to the country since 2000", "an inquiry into the
-# failure of a bridge ..., which closed ...". Reporting and the things supplied ("arms") are
-# not events of their own.
-EVENT_NOUNS = frozenset(
-    {w for w, e in EVENT_WORDS.items() if e != "speak"}
-    | {w for w, c in CONCEPTS.items() if c in ("visit", "supply", "meet", "deal", "kill")}
-    | {"invasion", "offensive", "shipment", "delivery", "transfer", "export"}
-)
