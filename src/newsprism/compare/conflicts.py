@@ -329,9 +329,13 @@ class ConflictFinder:
         edges = []
         for i, j in pairs:
             a, b = self.st[i], self.st[j]
-            if len(a.dates) != 1 or len(b.dates) != 1:
+            # a date the event is measured from, or the date of the report ("twelve died, the
+            # mayor's office said on Wednesday"), is not the event's date (statements._reference_time)
+            da = [(t, r) for t, r in a.dates if t.span.start not in a.reference_times]
+            db = [(t, r) for t, r in b.dates if t.span.start not in b.reference_times]
+            if len(da) != 1 or len(db) != 1:
                 continue
-            (ta, ra), (tb, rb) = a.dates[0], b.dates[0]
+            (ta, ra), (tb, rb) = da[0], db[0]
             if ra.compatible(rb) or not trusted_time(a, ta) or not trusted_time(b, tb):
                 continue
             if ra.precision == "year" or rb.precision == "year" or ra.days_apart(rb) > 400:
