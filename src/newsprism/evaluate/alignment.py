@@ -44,6 +44,7 @@ from rich.table import Table
 
 from newsprism.evaluate.clustering import split_topics
 from newsprism.evaluate.corroboration import briefing_overclaims
+from newsprism.evaluate.jsonl import parse_rows
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_FILE = ROOT.parent / "shared" / "data" / "alignment-dev" / "ecbplus_events.jsonl"
@@ -72,24 +73,18 @@ class GoldDoc:
 def read_gold(path: str | Path, topics: Iterable[str] | None = None) -> list[GoldDoc]:
     """Documents with their validated sentences (``topics``: keep only these topic numbers)."""
     keep = {str(t) for t in topics} if topics else None
-    docs = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                topic = str(row["topic"])
-                if keep is not None and topic not in keep:
-                    continue
-                doc = GoldDoc(str(row["doc_id"]), f"t{topic}", str(row["cluster_id"]), str(row["text"]))
-                for s in row["sentences"]:
-                    if s.get("validated"):
-                        doc.sentences.append(GoldSentence(int(s["sent_id"]), doc.text[s["start"]:s["end"]],
-                                                          frozenset(s.get("events") or ())))
-            except (KeyError, TypeError, ValueError) as exc:
-                raise ValueError(f"{Path(path).name}: line {n}: not an alignment record ({exc})") from exc
-            docs.append(doc)
+
+    def parse(where: str, row: dict[str, Any]) -> GoldDoc | None:
+        if keep is not None and str(row["topic"]) not in keep:
+            return None
+        doc = GoldDoc(str(row["doc_id"]), f"t{row['topic']}", str(row["cluster_id"]), str(row["text"]))
+        for s in row["sentences"]:
+            if s.get("validated"):
+                doc.sentences.append(GoldSentence(int(s["sent_id"]), doc.text[s["start"]:s["end"]],
+                                                  frozenset(s.get("events") or ())))
+        return doc
+
+    docs = [d for d in parse_rows(path, parse, "an alignment record") if d is not None]
     return docs
 
 

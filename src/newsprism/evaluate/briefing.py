@@ -46,6 +46,8 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from newsprism.evaluate.jsonl import parse_rows
+
 ROOT = Path(__file__).resolve().parents[3]
 DEV_DIR = ROOT.parent / "shared" / "data" / "briefing-dev"
 DEFAULT_FILE = DEV_DIR / "allsides_roundups_dev.jsonl"
@@ -75,27 +77,11 @@ class Cluster:
 
 def read_clusters(path: str | Path, refs: str | Path, limit: int | None = None, half: str | None = None) -> list[Cluster]:
     """Clusters in reference order, each with its records in file order."""
-    clusters: dict[str, Cluster] = {}
-    with open(refs, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                r = json.loads(line)
-                clusters[str(r["cluster_id"])] = Cluster(str(r["cluster_id"]), str(r["summary"]))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{refs}:{n}: not a reference line ({exc})") from exc
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                r = json.loads(line)
-                cid = str(r["cluster_id"])
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{n}: not a record with a cluster_id ({exc})") from exc
-            if cid in clusters:
-                clusters[cid].records.append(r)
+    clusters = {c.cluster_id: c for c in parse_rows(refs, lambda _, r: Cluster(str(r["cluster_id"]), str(r["summary"])),
+                                             "a reference line (cluster_id, summary)")}
+    for cid, r in parse_rows(path, lambda _, r: (str(r["cluster_id"]), r), "a record with a cluster_id"):
+        if cid in clusters:
+            clusters[cid].records.append(r)
     out = [c for c in clusters.values() if c.records and (half is None or c.half == half)]
     return out[:limit] if limit else out
 

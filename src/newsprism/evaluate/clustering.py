@@ -44,6 +44,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from newsprism.evaluate.jsonl import read_jsonl
 from newsprism.model import Article, Entity, Origin, Published
 from newsprism.stories.cluster import (
     ScoreModel,
@@ -60,12 +61,9 @@ DEFAULT_FILE = Path(__file__).resolve().parents[3].parent / "shared" / "data" / 
 # -- data ---------------------------------------------------------------------------------
 def load_rows(path: str | Path) -> list[dict[str, Any]]:
     rows = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        row = json.loads(line)
+    for where, row in read_jsonl(path):
         if not row.get("id") or "cluster_id" not in row:
-            raise ValueError(f"{path}:{n}: each line needs 'id' and 'cluster_id'")
+            raise ValueError(f"{where}: each line needs 'id' and 'cluster_id'")
         rows.append(row)
     return rows
 

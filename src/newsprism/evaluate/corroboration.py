@@ -52,6 +52,7 @@ from rich.console import Console
 from rich.table import Table
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from newsprism.evaluate.jsonl import read_jsonl
 from newsprism.extract.times import SMALL_NUMBERS, TENS
 from newsprism.extract.numbers import MULTIPLIERS
 
@@ -113,12 +114,11 @@ def _is_same(why: str) -> bool:
 def read_gold(path: str | Path) -> Gold:
     """Gold facts from JSON (an answer-key object or a list) or JSONL (one fact a line)."""
     p = Path(path)
-    text = p.read_text(encoding="utf-8")
     rows: list[dict[str, Any]]
     if p.suffix == ".jsonl":
-        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+        rows = [row for _, row in read_jsonl(p)]
     else:
-        data = json.loads(text)
+        data = json.loads(p.read_text(encoding="utf-8"))
         if isinstance(data, dict):
             rows = [dict(r, kind="corroborated") for r in data.get("corroborated", [])]
             rows += [dict(r, kind="single_source") for r in data.get("single_source", [])]

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from newsprism.compare.lexicon import Lexicon
+from newsprism.evaluate.jsonl import parse_rows
 from newsprism.extract.nlp import get_nlp
 
 
@@ -29,14 +30,11 @@ class Labelled:
 
 
 def _read_jsonl(path: Path) -> list[Labelled]:
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        row = json.loads(line)
+    def parse(where: str, row: dict[str, Any]) -> Labelled:
         spans = [(int(s["start"]), int(s["end"]), str(s.get("label", ""))) for s in row.get("spans", [])]
-        out.append(Labelled(f"{path.name}:{n}", row["text"], spans))
-    return out
+        return Labelled(f"{path.name}:{where.rsplit(':', 1)[1]}", str(row["text"]), spans)
+
+    return list(parse_rows(path, parse, "a labelled text (text, spans)"))
 
 
 def _read_brat(ann: Path) -> Labelled:
@@ -109,7 +107,10 @@ def evaluate_framing(path: str | Path, lexicon_file: str | None = None) -> dict[
 @click.option("--json", "as_json", is_flag=True, help="Print the scores (and errors) as JSON.")
 def command(file: str, lexicon_file: str | None, as_json: bool) -> None:
     """Score the loaded-language detector on labelled spans (JSONL or brat .ann/.txt)."""
-    res = evaluate_framing(file, lexicon_file)
+    try:
+        res = evaluate_framing(file, lexicon_file)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     console = Console(highlight=False, soft_wrap=True)
     if as_json:
         console.print_json(json.dumps(res, ensure_ascii=False))

@@ -28,6 +28,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from newsprism.evaluate.jsonl import read_jsonl
 from newsprism.extract.times import extract_times
 
 DEFAULT_FILE = Path(__file__).resolve().parents[3] / "tests" / "data" / "timex.jsonl"
@@ -57,10 +58,7 @@ def load_cases(path: str | Path, unlocated: list[str] | None = None) -> list[Cas
     ``unlocated`` (as "file:line: expr") and left out, rather than failing the whole run.
     """
     cases: dict[tuple[str, str | None], Case] = {}
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        row = json.loads(line)
+    for where, row in read_jsonl(path):
         key = (row["text"], row.get("anchor"))
         case = cases.get(key)
         if case is None:
@@ -77,7 +75,7 @@ def load_cases(path: str | Path, unlocated: list[str] | None = None) -> list[Cas
             start = hits[0] if hits else -1
         if start < 0:
             if unlocated is not None:
-                unlocated.append(f"{path}:{n}: {expr!r}")
+                unlocated.append(f"{where}: {expr!r}")
             continue
         case.gold.append(Gold(start, start + len(expr), expr, row.get("value"), row.get("precision"), row.get("kind") or ""))
     return list(cases.values())
@@ -208,7 +206,10 @@ def command(file: str | None, as_json: bool, no_parse: bool, show_errors: bool) 
     path = Path(file) if file else DEFAULT_FILE
     if not path.is_file():
         raise click.ClickException(f"{path}: no such test file (pass FILE)")
-    scores = evaluate_timex(path, use_parser=not no_parse)
+    try:
+        scores = evaluate_timex(path, use_parser=not no_parse)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise click.ClickException(f"{path}: not a time-expression test file ({exc})") from exc
     if as_json:
         out.print_json(json.dumps(scores))
         return
