@@ -8,19 +8,26 @@ and of captions (the spans the statements were cut from) and the headline, which
 the event most plainly.
 
 A happening is named by its trigger, the verb or eventive noun that states it ("killed",
-"arrest", "earthquake"): an event is the units of one incident that share a trigger lemma and
-link to each other. One sentence can report several happenings ("police arrested the man who
-shot her"), so a unit may belong to several events; that is how cross-document event coreference
-is annotated (ECB+ links sentences that share *any* event instance), and a partition of units
-(one event per sentence) found less than a third of the pairs at the same precision.
+"arrest", "earthquake"): an event is the units of one incident that share a trigger key and
+link to each other. Reports of one happening word it differently ("quake" / "earthquake",
+"killed" / "died"): with the model's ``synonym`` cosine set, a unit's keys are its trigger words
+and the story's trigger words within that word-vector cosine of them (the sentence encoder's
+vector of the bare word); the fitted model leaves it at 0 (spelling keys) while it costs more
+precision than the fit allows. One sentence can
+report several happenings ("police arrested the man who shot her"), so a unit may belong to
+several events; that is how cross-document event coreference is annotated (ECB+ links sentences
+that share *any* event instance), and a partition of units (one event per sentence) found less
+than a third of the pairs at the same precision.
 
 Whether two units report one happening is a logistic model over the pair's evidence: the units'
 sentence-vector cosine (MiniLM), TF-IDF cosine over content lemmas and entity ids, and entity
 overlap. It decides only within one *incident*: the story's articles are grouped by average link
-over their TF-IDF cosines (lemmas, entities), and units of different incidents never link. A
-story can hold two look-alike incidents (two earthquakes in one region, two arrests of one
-person) whose sentences read alike sentence by sentence; the articles around them tell them
-apart. Within an incident, the units sharing a trigger keep only members whose mean link
+over a mix of three article cosines (content lemmas, entity ids, and the details that tell one
+incident from a look-alike: the figures and days it states), and units of different incidents
+never link. A story can hold two look-alike incidents (two earthquakes in one county, two
+jewel heists in one city) whose sentences read alike sentence by sentence; a magnitude of 4.4
+against 4.6, or one day against another, tells them apart. Within an incident, the units sharing
+a key keep only members whose mean link
 probability to the other articles' members reaches the model's link threshold (the weakest
 member leaves first, hand-written: no library trims a group this way), and a group needs units of
 two articles; groups contained in another are dropped.
@@ -76,7 +83,9 @@ class Model:
     bias: float
     link: float  # mean link probability an event's member needs to the other articles' members
     incident: float  # average article similarity at which articles are one incident
-    entity_weight: float = 0.5  # share of the entity cosine in that article similarity (the rest: lemmas)
+    entity_weight: float = 0.5  # share of the entity cosine in that article similarity
+    detail_weight: float = 0.0  # share of the figures-and-dates cosine (the rest: lemmas)
+    synonym: float = 0.0  # word-vector cosine at which two trigger words name one happening (0: spelling only)
     provenance: str = ""
 
 
@@ -84,7 +93,8 @@ class Model:
 def default_model() -> Model:
     raw = json.loads(resources.files("newsprism.data").joinpath("event_alignment.json").read_text(encoding="utf-8"))
     return Model({k: float(raw["weights"][k]) for k in FEATURES}, float(raw["bias"]), float(raw["link"]),
-                 float(raw["incident"]), float(raw.get("entity_weight", 0.5)), str(raw.get("provenance", "")))
+                 float(raw["incident"]), float(raw.get("entity_weight", 0.5)), float(raw.get("detail_weight", 0.0)),
+                 float(raw.get("synonym", 0.0)), str(raw.get("provenance", "")))
 
 
 def parse_titles(articles: Sequence[Article], fields: Sequence[FieldDoc]) -> list[FieldDoc]:
@@ -195,27 +205,53 @@ def _average_link(sim: np.ndarray, threshold: float, cross: np.ndarray) -> list[
     return [sorted(m) for m in sorted(members.values(), key=min)]
 
 
-def article_similarity(units: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(article index of each unit, article x article TF-IDF cosine over lemmas, over entities)."""
+INCIDENT_CHANNELS = ("lex", "ent", "det")
+
+
+def _details(article: Article) -> list[str]:
+    """What tells one incident from a look-alike: the figures it states ("a magnitude 4.4
+    quake", "$137 million") and the days and months it names. Two reports of one earthquake give
+    the same magnitude and day; two earthquakes in one county share every word but those."""
+    out = [f"#{n.value:g}" for n in article.numbers]
+    out += [f"@{t.value}" for t in article.times if t.value and t.precision in ("day", "month")]
+    return out
+
+
+def article_similarity(units: Sequence[Unit]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(article index of each unit, article x article TF-IDF cosines by channel): ``lex`` over
+    content lemmas, ``ent`` over entity ids, ``det`` over stated figures and dates."""
     aidx: dict[str, int] = {}
+    arts: list[Article] = []
     for u in units:
-        aidx.setdefault(u.article.id, len(aidx))
+        if u.article.id not in aidx:
+            aidx[u.article.id] = len(aidx)
+            arts.append(u.article)
     ua = np.array([aidx[u.article.id] for u in units], dtype=int)
     words: list[list[str]] = [[] for _ in aidx]
     names: list[list[str]] = [[] for _ in aidx]
     for u in units:
         words[aidx[u.article.id]] += u.lemmas
         names[aidx[u.article.id]] += [f"@{e}" for e in u.entities]
-    dw, de = tfidf(words), tfidf(names)
-    return ua, (dw @ dw.T).toarray(), (de @ de.T).toarray()
+    sims = {}
+    for name, docs in zip(INCIDENT_CHANNELS, (words, names, [_details(a) for a in arts])):
+        x = tfidf(docs)
+        sims[name] = (x @ x.T).toarray()
+    return ua, sims
 
 
-def incident_of(dlex: np.ndarray, dent: np.ndarray, threshold: float, entity_weight: float = 0.5) -> np.ndarray:
-    """Incident number of each article: average link over a weighted mean of the two article
-    cosines."""
-    cross = ~np.eye(len(dlex), dtype=bool)
-    inc = np.zeros(len(dlex), dtype=int)
-    for g, members in enumerate(_average_link((1 - entity_weight) * dlex + entity_weight * dent, threshold, cross)):
+def incident_similarity(sims: dict[str, np.ndarray], model: Model) -> np.ndarray:
+    """The article similarity incidents are grouped by: the model's mix of the channels."""
+    ent, det = model.entity_weight, model.detail_weight
+    return (1 - ent - det) * sims["lex"] + ent * sims["ent"] + det * sims["det"]
+
+
+def incident_of(sims: dict[str, np.ndarray], model: Model) -> np.ndarray:
+    """Incident number of each article: average link over :func:`incident_similarity` at the
+    model's ``incident`` threshold."""
+    sim = incident_similarity(sims, model)
+    cross = ~np.eye(len(sim), dtype=bool)
+    inc = np.zeros(len(sim), dtype=int)
+    for g, members in enumerate(_average_link(sim, model.incident, cross)):
         inc[members] = g
     return inc
 
@@ -229,14 +265,14 @@ def features(units: Sequence[Unit], vectors: np.ndarray | None, model: Model | N
     lex = (x @ x.T).toarray()
     ent = _entity_dice(units)  # type: ignore[arg-type]
     emb = np.clip(vectors @ vectors.T, 0.0, 1.0) if vectors is not None else lex
-    ua, dlex, dent = article_similarity(units)
-    return {"emb": emb, "lex": lex, "ent": ent, "same": same_incident(ua, dlex, dent, model),
+    ua, sims = article_similarity(units)
+    return {"emb": emb, "lex": lex, "ent": ent, "same": same_incident(ua, sims, model),
             "_article": ua.astype(float)}
 
 
-def same_incident(ua: np.ndarray, dlex: np.ndarray, dent: np.ndarray, model: Model) -> np.ndarray:
+def same_incident(ua: np.ndarray, sims: dict[str, np.ndarray], model: Model) -> np.ndarray:
     """Unit x unit 0/1 matrix: the two units' articles are one incident."""
-    inc = incident_of(dlex, dent, model.incident, model.entity_weight)[ua]
+    inc = incident_of(sims, model)[ua]
     return (inc[:, None] == inc[None, :]).astype(float)
 
 
@@ -253,36 +289,74 @@ def link_probability(feats: dict[str, np.ndarray], model: Model | None = None) -
 Group = tuple[list[int], list[str], list[int]]  # members, trigger lemmas, members most central first
 
 
-def trigger_groups(units: Sequence[Unit], prob: np.ndarray, same: np.ndarray, threshold: float) -> list[Group]:
+Keys = list[dict[str, set[str]]]  # per unit: event key -> the unit's own trigger words it stands for
+
+
+def trigger_keys(units: Sequence[Unit], synonym: float, vectors: bool = True) -> Keys:
+    """Each unit's event keys: its trigger words, and every trigger word of the story within
+    ``synonym`` word-vector cosine of one of them ("quake" / "earthquake", "kill" / "die",
+    "arrest" / "detain"), each with the unit's own words it stands for (an event is named by
+    the words its passages use). Reports of one happening word it differently; a spelling key
+    alone missed every such pair. The vectors are the sentence encoder's own for the bare word
+    (no word-vector table ships in a PyPI package we can use); without them (``vectors`` False,
+    or ``synonym`` 0) a key is a spelling."""
+    words = sorted({w for u in units for w in u.triggers})
+    if not words or synonym <= 0 or not vectors:
+        return [{w: {w} for w in u.triggers} for u in units]
+    v = _word_vectors(tuple(words))
+    near: dict[str, list[str]] = {}
+    for lo in range(0, len(words), 512):  # row blocks: memory stays bounded on large stories
+        block = v[lo:lo + 512] @ v.T
+        for i, row in enumerate(block):
+            near[words[lo + i]] = [words[j] for j in np.flatnonzero(row >= synonym)]
+    out: Keys = []
+    for u in units:
+        keyed: dict[str, set[str]] = {}
+        for w in u.triggers:
+            for key in near[w]:
+                keyed.setdefault(key, set()).add(w)
+        out.append(keyed)
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _word_vectors(words: tuple[str, ...]) -> np.ndarray:
+    v = embed_texts(list(words))
+    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+
+
+def trigger_groups(units: Sequence[Unit], prob: np.ndarray, same: np.ndarray, threshold: float,
+                   keys: Keys | None = None) -> list[Group]:
     """Each event as (unit indices, trigger lemmas, members by mean link to the others, highest
-    first): per incident and trigger, the units that carry it, trimmed until every member's mean
-    link probability to the other articles' members is >= ``threshold``; two articles at least;
-    a group inside another (or equal to it) is left out and its trigger joins the larger group's
-    name."""
+    first): per incident and key (:func:`trigger_keys`; by default each trigger word), the units
+    that carry it, trimmed until every member's mean link probability to the other articles'
+    members is >= ``threshold``; two articles at least; a group inside another (or equal to it)
+    is left out and its words join the larger group's name."""
+    keys = keys if keys is not None else [{w: {w} for w in u.triggers} for u in units]
     by_key: dict[tuple[int, str], list[int]] = {}
     inc = _incident_ids(same)
-    for k, u in enumerate(units):
-        for w in u.triggers:
+    for k in range(len(units)):
+        for w in keys[k]:
             by_key.setdefault((inc[k], w), []).append(k)
     index: dict[str, int] = {}
     arts = np.array([index.setdefault(u.article.id, len(index)) for u in units], dtype=int)
-    found: dict[frozenset[int], list[str]] = {}
-    for (_, word), members in sorted(by_key.items()):
+    found: dict[frozenset[int], set[str]] = {}
+    for (_, key), members in sorted(by_key.items()):
         if len({arts[k] for k in members}) < 2:
             continue
         kept = _trim(list(members), prob, arts, threshold)
         if len({arts[k] for k in kept}) >= 2:
-            found.setdefault(frozenset(kept), []).append(word)
+            found.setdefault(frozenset(kept), set()).update(w for k in kept for w in keys[k][key])
     out: list[Group] = []
     for g in sorted(found, key=len, reverse=True):
         host = next((h for h in out if g <= set(h[0])), None)
         if host is not None:
-            host[1].extend(found[g])
+            host[1].extend(sorted(found[g] - set(host[1])))
             continue
         idx = np.array(sorted(g))
         cross = arts[idx][:, None] != arts[idx][None, :]
         means = (prob[np.ix_(idx, idx)] * cross).sum(axis=1) / np.maximum(cross.sum(axis=1), 1)
-        out.append((sorted(g), list(found[g]), [int(idx[i]) for i in np.argsort(-means, kind="stable")]))
+        out.append((sorted(g), sorted(found[g]), [int(idx[i]) for i in np.argsort(-means, kind="stable")]))
     return out
 
 
@@ -329,7 +403,8 @@ def align(units: Sequence[Unit], vectors: np.ndarray | None, model: Model | None
     if not units:
         return []
     feats, prob = linked or links(units, vectors, model)
-    return trigger_groups(units, prob, feats["same"], model.link)
+    keys = trigger_keys(units, model.synonym, vectors is not None)
+    return trigger_groups(units, prob, feats["same"], model.link, keys)
 
 
 def build_events(units: Sequence[Unit], groups: Sequence[Group], fact_of: dict[int, str]) -> list[dict[str, Any]]:

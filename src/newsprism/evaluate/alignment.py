@@ -256,10 +256,11 @@ MIN_PRECISION = 0.85  # event pair precision the link threshold must reach on th
 
 
 def fit_model(path: str | Path = DEFAULT_FILE, out: str | Path | None = None) -> dict[str, Any]:
-    """Choose every setting of the event model on the odd topics and score the even ones:
-    the incident grouping (threshold and entity share) by event pair F1 at precision >=
-    ``MIN_PRECISION`` with no trimming, then the feature weights (logistic regression on unit
-    pairs of one predicted incident), then the link threshold by the same pair criterion."""
+    """Choose every setting of the event model on the odd topics and score the even ones, each
+    by event pair F1 at precision >= ``MIN_PRECISION`` on the odd topics: the incident grouping
+    (channel mix and threshold) with no trimming, then the trigger-synonym cosine, then the
+    feature weights (logistic regression on unit pairs of one predicted incident), then the link
+    threshold."""
     from dataclasses import replace
 
     import numpy as np
@@ -283,13 +284,19 @@ def fit_model(path: str | Path = DEFAULT_FILE, out: str | Path | None = None) ->
         vecs = al.unit_vectors(units, embed_texts([s.text for s in statements]))
         prepared[t] = (units, _covers(units, by_topic[t]), al.article_similarity(units))
         feats[t] = al.features(units, vecs, zero)  # emb / lex / ent; "same" is redone per setting
+    keys_at: dict[tuple[str, float], list[set[str]]] = {}
+
+    def keys(t: str, synonym: float) -> list[set[str]]:
+        if (t, synonym) not in keys_at:
+            keys_at[(t, synonym)] = al.trigger_keys(prepared[t][0], synonym)
+        return keys_at[(t, synonym)]
 
     def event_scores(model: al.Model, half: set[str]) -> dict[str, Any]:
         rows = []
         for t in half:
-            units, _, (ua, dlex, dent) = prepared[t]
-            f = {**feats[t], "same": al.same_incident(ua, dlex, dent, model)}
-            groups = al.trigger_groups(units, al.link_probability(f, model), f["same"], model.link)
+            units, _, (ua, sims) = prepared[t]
+            f = {**feats[t], "same": al.same_incident(ua, sims, model)}
+            groups = al.trigger_groups(units, al.link_probability(f, model), f["same"], model.link, keys(t, model.synonym))
             rows.append(score_story(by_topic[t], {"events": al.build_events(units, groups, {})}, "event"))
         return summarize(rows)
 
@@ -299,14 +306,17 @@ def fit_model(path: str | Path = DEFAULT_FILE, out: str | Path | None = None) ->
         ok = [k for k in grid if grid[k]["precision"] >= MIN_PRECISION]
         return max(ok, key=lambda k: grid[k]["f1"]) if ok else max(grid, key=lambda k: grid[k]["precision"])
 
-    inc_grid = {(w, round(float(th), 3)): event_scores(replace(zero, incident=float(th), entity_weight=w), fit)
-                for w in (0.3, 0.5, 0.7) for th in np.arange(0.1, 0.301, 0.025)}
-    entity_weight, incident = best(inc_grid)
-    chosen = replace(zero, incident=incident, entity_weight=entity_weight)
+    inc_grid = {(e, d, round(float(th), 3)): event_scores(replace(zero, incident=float(th), entity_weight=e, detail_weight=d), fit)
+                for e in (0.3, 0.5, 0.7) for d in (0.0, 0.2, 0.3, 0.4) if e + d <= 0.9
+                for th in np.arange(0.1, 0.251, 0.025)}
+    entity_weight, detail_weight, incident = best(inc_grid)
+    chosen = replace(zero, incident=incident, entity_weight=entity_weight, detail_weight=detail_weight)
+    syn_grid = {x: event_scores(replace(chosen, synonym=x), fit) for x in (0.0, 0.9, 0.8, 0.75, 0.7, 0.65, 0.6)}
+    chosen = replace(chosen, synonym=best(syn_grid))
     xs, ys = [], []
     for t in fit:
-        units, covers, (ua_art, dlex, dent) = prepared[t]
-        ua, same = feats[t]["_article"], al.same_incident(ua_art, dlex, dent, chosen)
+        units, covers, (ua_art, sims) = prepared[t]
+        ua, same = feats[t]["_article"], al.same_incident(ua_art, sims, chosen)
         labelled = [k for k, c in enumerate(covers) if c]
         for x, i in enumerate(labelled):
             for j in labelled[x + 1:]:
@@ -325,25 +335,28 @@ def fit_model(path: str | Path = DEFAULT_FILE, out: str | Path | None = None) ->
     def incident_bcubed(half: set[str]) -> float:
         pred, gold = {}, {}
         for t in half:
-            units, _, (ua, dlex, dent) = prepared[t]
-            inc = al.incident_of(dlex, dent, incident, entity_weight)
+            units, _, (ua, sims) = prepared[t]
+            inc = al.incident_of(sims, final)
             for u, a in zip(units, ua):
                 pred[u.article.id], gold[u.article.id] = f"{t}-{inc[a]}", cluster_of[u.article.id]
         return bcubed(pred, gold)[2]
 
+    settings = ("weights", "bias", "link", "incident", "entity_weight", "detail_weight", "synonym", "provenance")
     result = {
         "weights": final.weights, "bias": final.bias, "link": link, "incident": incident, "entity_weight": entity_weight,
+        "detail_weight": detail_weight, "synonym": final.synonym,
         "provenance": (f"fitted by `newsprism eval alignment --fit` on ECB+ cross-document event coreference "
                        f"(Cybulska & Vossen 2014, CC BY 3.0), odd-numbered topics ({len(fit)}), {len(ys)} labelled unit "
-                       f"pairs within one predicted incident; incident grouping, then link threshold, by event pair F1 "
-                       f"at precision >= {MIN_PRECISION}"),
+                       f"pairs within one predicted incident; incident grouping, trigger synonyms, then link threshold, "
+                       f"by event pair F1 at precision >= {MIN_PRECISION}"),
         "fit_half": grid[link], "test_half": event_scores(final, test),
-        "untrimmed": {"fit_half": inc_grid[(entity_weight, incident)], "test_half": event_scores(replace(chosen, link=0.0), test)},
+        "untrimmed": {"fit_half": inc_grid[(entity_weight, detail_weight, incident)],
+                      "test_half": event_scores(replace(chosen, link=0.0, synonym=0.0), test)},
+        "synonyms": {str(k): v for k, v in syn_grid.items()},
         "incident_bcubed_f1": {"fit_half": round(incident_bcubed(fit), 4), "test_half": round(incident_bcubed(test), 4)},
     }
     if out:
-        keep = {k: result[k] for k in ("weights", "bias", "link", "incident", "entity_weight", "provenance")}
-        Path(out).write_text(json.dumps(keep, indent=2) + "\n", encoding="utf-8")
+        Path(out).write_text(json.dumps({k: result[k] for k in settings}, indent=2) + "\n", encoding="utf-8")
     return result
 
 
