@@ -129,3 +129,25 @@ def test_overclaim_audit_reads_a_spelled_out_hundred() -> None:
     assert _numbers("a $334 million bet") == _numbers("for $334m.") == _numbers("334,000,000 dollars")
     assert _numbers("one million dollars") == _numbers("$1 million") != _numbers("$1")
     assert _numbers("a 100km drive") == {"100"}
+
+
+_SENSE_ID = re.compile(r"\b[a-z_]+\.[nvasr]\.\d\d\b")
+
+
+def test_no_wordnet_sense_id_reaches_a_reader(seeds_comparison: dict[str, Any]) -> None:
+    # the compare stage keys happenings by WordNet sense ("meet.v.01"); subjects and reasons
+    # shown to a reader say the word ("meet"). Regression: place conflict "meet.v.01: Kim ..."
+    shown = [c["subject"] for c in seeds_comparison["conflicts"]] + [c["reason"] for c in seeds_comparison["conflicts"]]
+    shown += [r.get("reason", "") for r in seeds_comparison.get("related_figures", [])]
+    assert shown and not [s for s in shown if _SENSE_ID.search(s)]
+
+
+def test_concepts_read_as_words_and_group_nouns_name_no_happening() -> None:
+    from newsprism.compare.vocabulary import EVENT_NOUN_CONCEPTS, concept_word
+
+    assert concept_word("meet.v.01") == "meet" and concept_word("give_way.v.01") == "give way"
+    assert concept_word("people") == "people"
+    # "people", "crowd", "staff" give WordNet verbs ("to people a town"); they are no happening, so
+    # "12 people" counts no "people.v.01". A gathering spelt apart from its verb still is one.
+    assert not {"people", "crowd", "staff", "team"} & set(EVENT_NOUN_CONCEPTS)
+    assert "meeting" in EVENT_NOUN_CONCEPTS and "conference" in EVENT_NOUN_CONCEPTS

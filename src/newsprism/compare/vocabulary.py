@@ -9,6 +9,7 @@ our own corpora out of them.
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -27,6 +28,15 @@ NOUN_CONCEPTS: dict[str, str] = _WORDNET["nouns"]  # synonyms: "pact" / "treaty"
 COUNTED_EVENTS = frozenset(_WORDNET["counted"])  # what news counts: people killed, injured, evacuated, arrested ...
 SITE_VERBS = frozenset(_WORDNET["site_verbs"])  # "visited Porto", "toured the plant": the object is where it happens
 EVENT_NOUNS = frozenset(EVENT_NOUN_CONCEPTS)
+
+def concept_word(concept: str) -> str:
+    """A concept as a reader reads it: "meet.v.01" -> "meet", "give_way.v.01" -> "give way";
+    anything else (a plain lemma) unchanged. Reports show words, never WordNet's sense ids."""
+    m = _SENSE.fullmatch(concept)
+    return m.group(1).replace("_", " ") if m else concept
+
+
+_SENSE = re.compile(r"(.+)\.[nvasr]\.\d\d")
 
 # Verbs of quantity: "the death toll rose to 12" counts what its subject names (English grammar).
 GENERIC_VERBS = {"be", "rise", "reach", "climb", "stand", "total", "include", "number", "hit", "exceed", "top", "increase", "grow", "fall", "drop"}

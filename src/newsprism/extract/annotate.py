@@ -20,18 +20,15 @@ from newsprism.extract.nlp import get_nlp
 from newsprism.extract.numbers import extract_numbers
 from newsprism.extract.quotes import extract_quotes
 from newsprism.extract.times import AnchorPrecision, extract_times, period_start
-from newsprism.model import Article, TimeExpr
+from newsprism.model import TRUSTED_DATE_CONFIDENCE, Article, TimeExpr
 
 PARALLEL_FROM = 200  # articles; below this a second process costs more than it saves
-ANCHOR_MIN_CONFIDENCE = 0.5
+ANCHOR_MIN_CONFIDENCE = TRUSTED_DATE_CONFIDENCE
 
 
 def anchor_date(article: Article) -> dt.date | None:
     """The day relative expressions are resolved against, if the article's date is trusted."""
-    p = article.published
-    if p.value and p.precision == "day" and p.confidence >= ANCHOR_MIN_CONFIDENCE and not p.conflict:
-        return dt.date.fromisoformat(p.value[:10])
-    return None
+    return article.published.trusted_day()
 
 
 def anchor_of(article: Article) -> tuple[dt.date | None, AnchorPrecision]:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from newsprism.extract.times import SMALL_NUMBERS, TENS, extract_times
+from newsprism.extract.times import MONTH_NAMES, SMALL_NUMBERS, TENS, WEEKDAY_NAMES, extract_times
 from newsprism.model import Attribution, NumberClaim, Span
 
 MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
@@ -216,9 +216,8 @@ def _excluded(text: str, n: _Num, m: re.Match[str], time_spans: list[tuple[int, 
 
 
 _MONTHS_AND_WEEKDAYS = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "jan.", "feb.", "aug.", "sept.", "sep.", "oct.", "nov.", "dec.", "monday", "tuesday", "wednesday",
-    "thursday", "friday", "saturday", "sunday", "and", "but", "about", "around", "some", "nearly", "over",
+    *MONTH_NAMES, *WEEKDAY_NAMES, "jan.", "feb.", "aug.", "sept.", "sep.", "oct.", "nov.", "dec.",
+    "and", "but", "about", "around", "some", "nearly", "over",
 }
 
 

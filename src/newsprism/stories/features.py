@@ -83,8 +83,9 @@ def _day(value: str | None) -> dt.date | None:
 def published_day(article: Article, min_confidence: float = 0.5) -> dt.date | None:
     """The publication day when it is known to the day and not contradicted."""
     p = article.published
-    if p.value and p.precision == "day" and p.confidence >= min_confidence and not p.conflict:
-        return _day(p.value)
+    day = p.trusted_day(min_confidence)
+    if day is not None:
+        return day
     if p.value and p.precision == "day" and p.confidence == 0.0 and not p.evidence:
         return _day(p.value)  # set directly by a caller (tests, JSON input) without evidence
     return None

@@ -22,22 +22,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from newsprism.model import Article, DateEvidence, Published, Span, TimeExpr
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from newsprism.extract.times import WEEKDAY_NAMES as WEEKDAYS
+from newsprism.model import TRUSTED_DATE_CONFIDENCE, Article, DateEvidence, Published, Span, TimeExpr
 
 # Day offsets of deictic expressions relative to the publication day.
 OFFSETS = {
     "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
     "tomorrow": 1, "yesterday": -1, "the day after tomorrow": 2, "the day before yesterday": -2,
 }
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-STOP = set(
-    """a an the of to in on at for from by with and or but as is are was were be been will would
-    has have had that this these those it its his her their our your he she they we you i not
-    no than then so such also later after before over into about his him them there here which
-    who whom whose what when where while during since until up down out more most very just""".split()
-)
 MIN_SIMILARITY = 0.2
-ANCHOR_MIN_CONFIDENCE = 0.5  # as ``extract.annotate.ANCHOR_MIN_CONFIDENCE``
 CRAWL_GAP_DAYS = 45  # a header date this far after the story's events is taken as a crawl date
 
 
@@ -51,7 +46,7 @@ class DatedSentence:
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z][a-z\-]+", text.lower()) if w not in STOP and len(w) > 2}
+    return {w for w in re.findall(r"[a-z][a-z\-]+", text.lower()) if w not in STOP_WORDS and len(w) > 2}
 
 
 def sentence_around(text: str, start: int, end: int) -> Span:
@@ -73,10 +68,7 @@ def _first_day(value: str | None) -> dt.date | None:
 
 
 def trusted_day(a: Article) -> dt.date | None:
-    p = a.published
-    if p.value and p.precision == "day" and p.confidence >= ANCHOR_MIN_CONFIDENCE and not p.conflict:
-        return dt.date.fromisoformat(p.value[:10])
-    return None
+    return a.published.trusted_day()
 
 
 def _relative_offset(expr: str) -> tuple[int | None, int | None]:
@@ -263,7 +255,7 @@ def coarse_anchor(a: Article) -> tuple[dt.date, Literal["month", "year"]] | None
     if not p.value or p.precision not in ("month", "year") or p.conflict:
         return None
     from_story = any(e.source == "story" and e.value == p.value and e.precision == p.precision for e in p.evidence)
-    if p.confidence < ANCHOR_MIN_CONFIDENCE and not from_story:
+    if p.confidence < TRUSTED_DATE_CONFIDENCE and not from_story:
         return None
     from newsprism.extract.times import period_start
 
