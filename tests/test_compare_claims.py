@@ -9,7 +9,8 @@ from __future__ import annotations
 from newsprism.compare import compare_story
 from newsprism.compare.common import verify_passages
 from newsprism.compare.events import claim_key, same_claim, story_window
-from newsprism.compare.statements import Statement, background_statements, build_statements
+from newsprism.compare.background import background_statements
+from newsprism.compare.statements import Statement, build_statements
 from newsprism.model import Article, Origin, Published, Story
 
 

@@ -291,7 +291,7 @@ def test_compare_seeds_quotes_by_speaker_list_only_what_people_said(seeds) -> No
 
 def test_compare_seeds_timeline_marks_rows_merging_a_conflict_as_disputed(seeds) -> None:  # type: ignore[no-untyped-def]
     from newsprism.compare.common import disputed_passages, passage_key
-    from newsprism.report.build import _env, _md_env
+    from newsprism.report.build import _md_env
 
     _, comparison, _ = seeds
     place = next(c for c in comparison["conflicts"] if c["kind"] == "place")

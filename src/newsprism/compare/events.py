@@ -43,7 +43,8 @@ import numpy as np
 from scipy import sparse
 
 from newsprism.compare.dates import DateRange, date_range
-from newsprism.compare.statements import Place, Statement
+from newsprism.compare.places import Place
+from newsprism.compare.statements import Statement
 from newsprism.compare.vocabulary import COUNTED_EVENTS
 
 MIN_ANCHOR_CONFIDENCE = 0.5  # a publication date this sure anchors "tomorrow" and defines the story window

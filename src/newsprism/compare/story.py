@@ -57,7 +57,8 @@ from newsprism.compare.framing import compare_framing
 from newsprism.compare.lexicon import Lexicon, default_lexicon
 from newsprism.compare.selection import BRIEFING_WORDS
 from newsprism.compare.similarity import EMBED_MAX_STATEMENTS, embed_texts, similarity_matrix
-from newsprism.compare.statements import background_statements, build_statements
+from newsprism.compare.background import background_statements
+from newsprism.compare.statements import build_statements
 from newsprism.compare.timeline import build_timeline
 from newsprism.model import Article, Story
 

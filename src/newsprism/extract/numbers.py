@@ -432,7 +432,6 @@ def extract_numbers(doc: Doc, attributions: list[Attribution] | None = None) -> 
     text = doc.text
     time_spans = [(t.span.start, t.span.end) for t in extract_times(text, None, doc)]
     time_spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "TIME"]
-    date_years = {e.start_char for e in doc.ents if e.label_ == "DATE"}
     paragraphs = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
     out: list[NumberClaim] = []
     for m in _NUMBER.finditer(text):
