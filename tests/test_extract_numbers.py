@@ -157,3 +157,13 @@ def test_numbers_words_to_number() -> None:
     assert words_to_number("five million") == 5_000_000
     assert words_to_number("a dozen") == 12
     assert words_to_number("artillery") is None
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("The death toll rose to 12 yesterday, the mayor's office said.", ""),  # regression: unit was "yesterday"
+    ("The toll reached 30 today.", ""),
+    ("They sold 40 tonnes on Tuesday.", "tonnes"),
+    ("He served 12 years in prison.", "years"),  # a duration is still counted in its unit
+])
+def test_numbers_a_time_word_after_a_figure_is_not_what_it_counts(text: str, unit: str, nlp) -> None:  # type: ignore[no-untyped-def]
+    assert [n.unit for n in extract_numbers(nlp(text))] == [unit]

@@ -254,6 +254,8 @@ def _counted(doc: Doc, n: _Num) -> str:
         t = doc[j]
         if j > i and t.is_sent_start:
             break
+        if t.ent_iob_ == "B" and t.ent_type_ in ("DATE", "TIME"):
+            break  # "rose to 12 yesterday": a new time expression is when, not what is counted
         if t.pos_ in ("NOUN", "PROPN", "ADJ") or t.text == "%" or (t.text == "-" and run):
             run.append(t)
             j += 1
