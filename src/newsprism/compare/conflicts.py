@@ -520,11 +520,11 @@ class ConflictFinder:
                 truncated = a.startswith(b) or b.startswith(a)
                 if not same_id and not truncated:
                     continue
-                accents = _fold(a) == _fold(b)
-                conf = 0.5 if accents else 0.8 if same_id else 0.6
+                if _fold(a) == _fold(b):
+                    continue  # only an accent differs ("Jose" / "José"): a transliteration choice, one spelling
+                conf = 0.8 if same_id else 0.6
                 sides = [self._name_side(forms[k]) for k in (k1, k2)]
-                why = (f"Two spellings of one name differ only by an accent ('{a}' vs '{b}'): a transliteration choice, not a factual disagreement."
-                       if accents else f"Two spellings of one name differ by one letter ('{a}' vs '{b}')"
+                why = (f"Two spellings of one name differ by one letter ('{a}' vs '{b}')"
                        + (" and were resolved to the same person." if same_id else "; one is a truncation of the other."))
                 out.append(self._conflict("name", forms[k1]["form"], sides, conf, why))
         return out
