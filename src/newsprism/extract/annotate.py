@@ -23,7 +23,6 @@ from newsprism.extract.times import AnchorPrecision, extract_times, period_start
 from newsprism.model import TRUSTED_DATE_CONFIDENCE, Article, TimeExpr
 
 PARALLEL_FROM = 200  # articles; below this a second process costs more than it saves
-ANCHOR_MIN_CONFIDENCE = TRUSTED_DATE_CONFIDENCE
 
 
 def anchor_date(article: Article) -> dt.date | None:
@@ -42,7 +41,7 @@ def anchor_of(article: Article) -> tuple[dt.date | None, AnchorPrecision]:
     if day is not None:
         return day, "day"
     p = article.published
-    if not p.value or p.confidence < ANCHOR_MIN_CONFIDENCE or p.conflict:
+    if not p.value or p.confidence < TRUSTED_DATE_CONFIDENCE or p.conflict:
         return None, "day"
     return period_start(p.value, p.precision) or (None, "day")
 
