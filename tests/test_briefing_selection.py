@@ -3,9 +3,12 @@ another (``newsprism.compare.selection.select``)."""
 
 from __future__ import annotations
 
-import numpy as np
+from collections import Counter
 
-from newsprism.compare.selection import lexrank, select
+import numpy as np
+import pytest
+
+from newsprism.compare.selection import lexrank, select, word_overlap
 
 
 def test_selection_stays_within_the_word_budget_and_fills_it_with_what_fits() -> None:
@@ -35,3 +38,18 @@ def test_lexrank_ranks_the_sentence_linked_to_all_others_highest() -> None:
     sim = np.array([[1, 0.8, 0.8, 0.8], [0.8, 1, 0.1, 0.0], [0.8, 0.1, 1, 0.0], [0.8, 0.0, 0.0, 1]])
     r = lexrank(sim)
     assert int(np.argmax(r)) == 0 and abs(r.sum() - 4) < 1e-6
+
+
+def test_word_overlap_rewards_the_words_other_outlets_and_the_headlines_share() -> None:
+    bags = {"a": Counter(["quake", "kill", "10"]), "b": Counter(["quake", "rescue"]),
+            "c": Counter(["kill", "quake", "10"])}
+    titles = [{"quake", "kill"}, {"rescue", "team"}]
+    rows = word_overlap([["quake", "kill", "10"], ["rescue", "team"]], ["a", "b"], bags, titles)
+    shared, count, title, title_max, centroid = rows[0]
+    assert shared == pytest.approx((1 / 3 + 3 / 3) / 2)  # b uses 1 of its 3 words, c all 3
+    assert count == pytest.approx(0.2)  # 2 words on average, per 10
+    assert (title, title_max) == pytest.approx((0.5, 1.0))  # all of one headline, none of the other
+    assert centroid == pytest.approx(0.9212, abs=1e-3)  # worked by hand: 5.7446 / (1.7321 * 3.6004)
+    # "team" is in no article body: the second line shares only "rescue", with no other article
+    assert rows[1][0] == pytest.approx(0.0) and rows[1][3] == pytest.approx(1.0)
+    assert word_overlap([], [], bags, titles).shape == (0, 5)

@@ -75,6 +75,7 @@ class Unit:
     statements: list[int] = field(default_factory=list)  # indices of the statements inside it
     triggers: set[str] = field(default_factory=set)  # lemmas of the verbs and nouns that may state a happening
     verbs: set[str] = field(default_factory=set)  # those of them used as verbs here
+    words: list[str] = field(default_factory=list)  # every content word, names and figures included
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ def build_units(statements: Sequence[Statement], titles: Sequence[FieldDoc], fie
         u.entities = {m.entity_id for m in fd.mentions}
         u.triggers = triggers(fd.doc)
         u.verbs = _verbs(fd.doc, u.triggers)
+        u.words = content_words(fd.doc)
         units.append(u)
     by_key: dict[tuple[str, str, int, int, int], Unit] = {}
     for k, s in enumerate(statements):
@@ -164,7 +166,16 @@ def build_units(statements: Sequence[Statement], titles: Sequence[FieldDoc], fie
             if span is not None:
                 u.triggers = triggers(span)
                 u.verbs = _verbs(span, u.triggers)
+                u.words = content_words(span)
     return units
+
+
+def content_words(tokens: Any) -> list[str]:
+    """Lower-cased lemmas of the words that carry content, names and figures included (unlike
+    ``Unit.lemmas``, which leaves entity tokens to ``Unit.entities``): what two texts sharing
+    wording have in common, for the briefing's word-overlap features."""
+    return [t.lemma_.lower() if t.is_alpha else t.text for t in tokens
+            if (t.is_alpha or (t.like_num and any(ch.isdigit() for ch in t.text))) and not t.is_stop]
 
 
 def unit_vectors(units: Sequence[Unit], statement_vectors: np.ndarray | None) -> np.ndarray | None:

@@ -15,7 +15,7 @@ others follow in reading order (where their fact sits, on average, in the report
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +28,7 @@ from newsprism.compare.events import figure_key, same_figure
 from newsprism.compare.alignment import Unit
 from newsprism.compare.lexicon import Lexicon, in_any
 from newsprism.compare.selection import (
-    BRIEFING_WORDS, FEATURES, SelectionModel, candidate_features, default_model, lexrank, select,
+    BASE_FEATURES, BRIEFING_WORDS, SelectionModel, candidate_features, default_model, lexrank, select, word_overlap,
 )
 from newsprism.compare.similarity import tfidf
 from newsprism.compare.statements import Statement
@@ -230,9 +230,15 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
                                        len(sts[0].sentence.split()), budget, quoted, bool(DANGLING.match(sts[0].sentence)),
                                        is_disputed, any(s.attributed for s in sts)))
         cands.append((k, *best))
-    x = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
-    scores = model.score(x)
     cand_units = [k for k, *_ in cands]
+    bags: dict[str, Counter[str]] = defaultdict(Counter)
+    for u in units:
+        if u.field == "text":
+            bags[u.article.id].update(u.words)
+    written = [set(u.words) for u in units if u.field == "title" and u.article.title_source != "derived_from_lead"]
+    x = np.hstack([np.asarray(rows, dtype=float).reshape(len(rows), len(BASE_FEATURES)),
+                   word_overlap([units[k].words for k in cand_units], [arts[k] for k in cand_units], bags, written)])
+    scores = model.score(x)
     if lex is not None and cand_units:
         red = lex[np.ix_(cand_units, cand_units)]
     else:
@@ -242,7 +248,9 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
     same_words = [frozenset(_norm_words(units[k].text)) for k in cand_units]
     if trace is not None:
         trace.update(features=x, texts=[units[k].text for k in cand_units], words=lengths, red=red,
-                     same_words=same_words, positions=[_story_position(f, statements) for _, _, f, _ in cands])
+                     same_words=same_words, positions=[_story_position(f, statements) for _, _, f, _ in cands],
+                     articles=[arts[k] for k in cand_units], ranks=[ranks.get(k, 99) for k in cand_units],
+                     titles={u.article.id: u.text for u in units if u.field == "title"})
     order = select(scores, lengths, red, budget, model.redundancy, same_words)
     chosen = [cands[i] for i in order]
     chosen = chosen[:1] + sorted(chosen[1:], key=lambda c: _story_position(c[2], statements))

@@ -5,9 +5,10 @@ features, fitted on real news roundups (``newsprism eval briefing --fit``; the w
 they were fitted are in ``data/briefing_model.json``): where the sentence sits in its article
 (news leads with what happened), how central it is across the other outlets (the mean, over the
 other articles, of its best event-link probability, :mod:`newsprism.compare.alignment`), how
-close it is to the headlines, how many independent outlets state its claim, its length, and
-what makes a sentence a poor line (mostly quotation, a pronoun that needs the sentence before,
-a claim in dispute).
+close it is to the headlines, how many independent outlets state its claim, how much of its
+wording the other outlets and the headlines share (:func:`word_overlap`), its length, and what
+makes a sentence a poor line (mostly quotation, a pronoun that needs the sentence before, a
+claim in dispute).
 
 Lines are then taken by maximal marginal relevance (Carbonell & Goldstein 1998) until the word
 budget is spent: the best-scored first, each next one the best trade of score against its
@@ -18,6 +19,7 @@ cosine above ``DUPLICATE``) is never taken.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +29,9 @@ from typing import Any
 import numpy as np
 
 FEATURES = ("lead", "position", "centrality", "closeness", "lexrank", "title", "earliest", "support", "length", "fill",
-            "quoted", "dangling", "disputed", "attributed")
+            "quoted", "dangling", "disputed", "attributed", "shared", "shared_count", "title_words", "title_words_max",
+            "centroid")
+BASE_FEATURES = FEATURES[:14]  # those of :func:`candidate_features`; the rest are :func:`word_overlap`'s
 BRIEFING_WORDS = 150  # default budget: a short news brief; `--briefing-words` changes it
 DUPLICATE = 0.6  # word cosine above which two sentences say the same thing
 
@@ -66,12 +70,50 @@ def default_model() -> SelectionModel:
 def candidate_features(rank: int, centrality: float, closeness: float, lexrank: float, title: float, earliest: bool,
                        support: float, words: int, budget: int, quoted: float, dangling: bool, disputed: bool,
                        attributed: bool) -> list[float]:
-    """One row in :data:`FEATURES` order (``rank``: the sentence's place in its article's body,
+    """One row in :data:`BASE_FEATURES` order (``rank``: the sentence's place in its article's body,
     0 for the first; ``support``: share of the story's independent outlets stating its claim;
     ``earliest``: its article is the first published)."""
     return [1.0 if rank == 0 else 0.0, 1.0 / (1 + rank), centrality, closeness, lexrank, title, float(earliest), support,
             min(words, 60) / 30, min(words, budget) / max(1, budget), quoted, float(dangling), float(disputed),
             float(attributed)]
+
+
+def word_overlap(words: Sequence[Sequence[str]], articles: Sequence[str], bags: dict[str, Counter[str]],
+                 titles: Sequence[set[str]]) -> np.ndarray:
+    """The wording features of each candidate (rows; columns ``shared`` .. ``centroid`` of
+    :data:`FEATURES`), from its content words (``words``, names and figures included), its
+    article (``articles``), the content words of every article's body (``bags``) and of the
+    headlines an outlet wrote (``titles``).
+
+    - ``shared``: the mean, over the other articles, of the share of its words they use too;
+      ``shared_count`` the same as a count (/10). What all outlets put in their own words is
+      what the story is about, whoever worded this sentence.
+    - ``title_words`` / ``title_words_max``: the mean and the best share of a headline's words it
+      contains (a headline states the core event in a dozen words).
+    - ``centroid``: TF-IDF cosine to the story's word centroid (Radev et al. 2004, MEAD).
+    """
+    rows = np.zeros((len(words), 5))
+    if not len(words):
+        return rows
+    n = len(bags)
+    df: Counter[str] = Counter(w for bag in bags.values() for w in bag)
+    total: Counter[str] = sum(bags.values(), Counter())
+    centre = {w: v * np.log(1 + n / df[w]) for w, v in total.items()}
+    centre_norm = float(np.sqrt(sum(v * v for v in centre.values()))) or 1.0
+    titles = [t for t in titles if t]
+    for i, (ws, art) in enumerate(zip(words, articles)):
+        own = set(ws)
+        if not own:
+            continue
+        others = [bag for a, bag in bags.items() if a != art]
+        hits = [sum(1 for w in own if bag[w] > 0) for bag in others]
+        tf = Counter(ws)
+        dot = sum(v * centre.get(w, 0.0) for w, v in tf.items())
+        cover = [len(own & t) / len(t) for t in titles]
+        rows[i] = [float(np.mean(hits)) / len(own) if hits else 0.0, float(np.mean(hits)) / 10 if hits else 0.0,
+                   float(np.mean(cover)) if cover else 0.0, max(cover, default=0.0),
+                   dot / (float(np.sqrt(sum(v * v for v in tf.values()))) * centre_norm)]
+    return rows
 
 
 def lexrank(sim: np.ndarray, damping: float = 0.85, steps: int = 50) -> np.ndarray:

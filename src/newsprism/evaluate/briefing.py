@@ -333,12 +333,21 @@ def fit_model(path: str | Path = DEFAULT_FILE, refs: str | Path = DEFAULT_REFS, 
     candidate sentence's ROUGE (mean of ROUGE-1 and ROUGE-2 F1 against the reference, centred
     per story) on its standardised features, then the redundancy weight on the replayed
     briefings. Writes the model (with where it was fitted) to ``out``."""
+    clusters = read_clusters(path, refs, limit, "fit_half")
+    run_product(clusters, strip, budget=True)
+    model = fit_traced(clusters, strip, ridge)
+    if out:
+        Path(out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    return model
+
+
+def fit_traced(clusters: Sequence[Cluster], strip: bool = False, ridge: float = 1.0) -> dict[str, Any]:
+    """The selection model fitted on clusters the product has run on (their traced candidates);
+    see :func:`fit_model`."""
     from rouge_score import rouge_scorer
 
     from newsprism.compare.selection import FEATURES, SelectionModel
 
-    clusters = read_clusters(path, refs, limit, "fit_half")
-    run_product(clusters, strip, budget=True)
     sc = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
     xs, ys = [], []
     for c in clusters:
@@ -371,8 +380,6 @@ def fit_model(path: str | Path = DEFAULT_FILE, refs: str | Path = DEFAULT_REFS, 
                         "clusters": len(clusters), "candidates": len(y), "bare": strip, "ridge": ridge,
                         "target": "mean of ROUGE-1 and ROUGE-2 F1 of the sentence against the roundup, centred per story",
                         "redundancy_grid": {str(g): round(v, 3) for g, v in grid.items()}}}
-    if out:
-        Path(out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     return model
 
 
