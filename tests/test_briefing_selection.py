@@ -43,13 +43,16 @@ def test_lexrank_ranks_the_sentence_linked_to_all_others_highest() -> None:
 def test_word_overlap_rewards_the_words_other_outlets_and_the_headlines_share() -> None:
     bags = {"a": Counter(["quake", "kill", "10"]), "b": Counter(["quake", "rescue"]),
             "c": Counter(["kill", "quake", "10"])}
-    titles = [{"quake", "kill"}, {"rescue", "team"}]
+    titles = {"b": {"quake", "kill"}, "c": {"rescue", "team"}}
     rows = word_overlap([["quake", "kill", "10"], ["rescue", "team"]], ["a", "b"], bags, titles)
     shared, count, title, title_max, centroid = rows[0]
     assert shared == pytest.approx((1 / 3 + 3 / 3) / 2)  # b uses 1 of its 3 words, c all 3
     assert count == pytest.approx(0.2)  # 2 words on average, per 10
     assert (title, title_max) == pytest.approx((0.5, 1.0))  # all of one headline, none of the other
     assert centroid == pytest.approx(0.9212, abs=1e-3)  # worked by hand: 5.7446 / (1.7321 * 3.6004)
-    # "team" is in no article body: the second line shares only "rescue", with no other article
-    assert rows[1][0] == pytest.approx(0.0) and rows[1][3] == pytest.approx(1.0)
+    # "team" is in no article body: the second line shares only "rescue", with no other article;
+    # it is all of c's headline (b's own headline is left out, so the mean is over c's alone)
+    assert rows[1][0] == pytest.approx(0.0) and tuple(rows[1][2:4]) == pytest.approx((1.0, 1.0))
+    own = word_overlap([["rescue", "team"]], ["c"], bags, titles)[0]
+    assert tuple(own[2:4]) == pytest.approx((0.0, 0.0))  # c's own headline does not count for c
     assert word_overlap([], [], bags, titles).shape == (0, 5)

@@ -16,7 +16,9 @@ import pytest
 
 from newsprism.compare import compare_story
 from newsprism.compare.common import verify_passages
+from newsprism.extract.annotate import annotate_many
 from newsprism.model import Article, Story
+from newsprism.stories.settle import settle_dates
 
 
 def _file(a: Article) -> str:
@@ -28,10 +30,6 @@ def example(examples_dir: Path) -> tuple[dict[str, Any], list[Article], dict[str
     answers_path = examples_dir.parent / "ANSWERS.json"
     if not examples_dir.is_dir() or not answers_path.is_file():
         pytest.skip("examples/corpus or examples/ANSWERS.json not present")
-    try:
-        from newsprism.extract.annotate import annotate_many
-    except ImportError as exc:
-        pytest.skip(f"extract stage not importable ({exc})")
     from newsprism.clean import clean_document
     from newsprism.clean.dedup import DuplicateIndex, signature
     from newsprism.errors import InputError
@@ -48,12 +46,7 @@ def example(examples_dir: Path) -> tuple[dict[str, Any], list[Article], dict[str
         index.add(a.id, sig)
     story_a = set(answers["stories"][0])
     members = annotate_many([a for a in arts if _file(a) in story_a])
-    try:
-        from newsprism.stories.settle import settle_dates
-
-        settle_dates(members)
-    except ImportError:
-        pass
+    settle_dates(members)
     return answers, members, compare_story(Story("dravo"), members)
 
 

@@ -16,27 +16,20 @@ import pytest
 from newsprism.compare import compare_story
 from newsprism.compare.common import iter_passages, verify_passages
 from newsprism.compare.lexicon import Lexicon
+from newsprism.extract.annotate import annotate_many
 from newsprism.model import Article, Story
+from newsprism.stories.settle import settle_dates
 
 
 @pytest.fixture(scope="module", params=[True, False], ids=["embeddings", "lexical"])
 def seeds(request: pytest.FixtureRequest, seeds_dir: Path) -> tuple[list[Article], dict[str, Any], float]:
-    try:
-        from newsprism.extract.annotate import annotate_many
-    except ImportError as exc:
-        pytest.skip(f"extract stage not importable ({exc}); compare needs annotated articles")
     from newsprism.clean import clean_document
     from newsprism.errors import InputError
     from newsprism.ingest.sources import Ingestor
 
     arts = [clean_document(d) for d in Ingestor().iter_documents([str(seeds_dir)]) if not isinstance(d, InputError)]
     arts = annotate_many(arts)
-    try:
-        from newsprism.stories.settle import settle_dates
-
-        settle_dates(arts)
-    except ImportError:
-        pass
+    settle_dates(arts)
     t0 = time.perf_counter()
     comparison = compare_story(Story("seeds"), arts, use_embeddings=request.param)
     return arts, comparison, time.perf_counter() - t0

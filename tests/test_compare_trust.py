@@ -151,3 +151,28 @@ def test_concepts_read_as_words_and_group_nouns_name_no_happening() -> None:
     # "12 people" counts no "people.v.01". A gathering spelt apart from its verb still is one.
     assert not {"people", "crowd", "staff", "team"} & set(EVENT_NOUN_CONCEPTS)
     assert "meeting" in EVENT_NOUN_CONCEPTS and "conference" in EVENT_NOUN_CONCEPTS
+
+
+def _number_conflicts(report: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for s in report["stories"] for c in s.get("comparison", {}).get("conflicts", []) if c["kind"] == "number"]
+
+
+def test_conflicts_never_pit_an_article_against_itself_nor_equal_values(tmp_path: Path, data_dir: Path) -> None:
+    """Regression (briefing-dev, real reports of the 2019 Ethiopian Airlines crash): the same
+    article's "157 people died" (this crash) and "189" (the Lion Air crash it recalls) were two
+    sides of one conflict, and other stories listed "three" on two sides. An article that gives
+    differing values for a thing takes no side; equal values are one side."""
+    recs = [json.loads(line) for line in (data_dir / "briefing-dev" / "allsides_roundups_dev.jsonl").open(encoding="utf-8")]
+    corpus = tmp_path / "crash.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in recs if r["cluster_id"] == "neus-train-0567"), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "newsprism", "analyze", str(corpus), "-o", str(tmp_path / "r"),
+                    "--db", str(tmp_path / "s.db"), "-q"], check=True, capture_output=True, timeout=600)
+    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    for c in _number_conflicts(report):
+        values = [{f["value"] for f in side["figures"]} for side in c["sides"]]
+        articles = [{f["article"] for f in side["figures"]} for side in c["sides"]]
+        for i in range(len(values)):
+            for j in range(i + 1, len(values)):
+                assert not values[i] & values[j], c["reason"]
+                assert not articles[i] & articles[j], c["reason"]
+        assert not ({157.0, 189.0} <= {v for vs in values for v in vs}), c["reason"]

@@ -167,3 +167,13 @@ def test_numbers_words_to_number() -> None:
 ])
 def test_numbers_a_time_word_after_a_figure_is_not_what_it_counts(text: str, unit: str, nlp) -> None:  # type: ignore[no-untyped-def]
     assert [n.unit for n in extract_numbers(nlp(text))] == [unit]
+
+
+def test_numbers_a_figure_inside_a_name_is_no_count(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Regression (briefing-dev, reports of the 2019 Ethiopian Airlines crash): "737" of "Boeing
+    737 MAX 8" was a count of jets, and a conflict set it against another outlet's figure."""
+    doc = nlp("Ethiopian Airlines grounded its Boeing 737 MAX 8 jets after 157 people died. "
+              "Section 230 of the Communications Decency Act shields them.")
+    found = {n.span.text: n.unit for n in extract_numbers(doc)}
+    assert "737" not in found and "230" not in found
+    assert found.get("157") == "people"

@@ -235,7 +235,8 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
     for u in units:
         if u.field == "text":
             bags[u.article.id].update(u.words)
-    written = [set(u.words) for u in units if u.field == "title" and u.article.title_source != "derived_from_lead"]
+    written = {u.article.id: set(u.words) for u in units
+               if u.field == "title" and u.article.title_source != "derived_from_lead"}
     x = np.hstack([np.asarray(rows, dtype=float).reshape(len(rows), len(BASE_FEATURES)),
                    word_overlap([units[k].words for k in cand_units], [arts[k] for k in cand_units], bags, written)])
     scores = model.score(x)

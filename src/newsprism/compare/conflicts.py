@@ -220,6 +220,7 @@ class ConflictFinder:
             edges.append((conf, i, j, n, m))
         out = []
         done: set[tuple[str, str, str]] = set()
+        seen_sides: set[frozenset[tuple[str, int]]] = set()
         for conf, i, j, n, m in sorted(edges, key=lambda e: -e[0]):
             thing = self._thing(i, n)
             if thing in done:
@@ -241,10 +242,26 @@ class ConflictFinder:
                         members.add(k)
                         grown = True
             figs = [(k, f) for k, f in cands if k in members]
+            # An article that itself gives differing values for the thing ("157 died in this
+            # crash, 189 in the last one"; several sums of one bill) shows the words name more
+            # than one quantity there: its figures take no side. What is left must still
+            # disagree across reports.
+            by_article: dict[str, list[NumberClaim]] = defaultdict(list)
+            for k, f in figs:
+                by_article[self.st[k].article.id].append(f)
+            several = {a for a, fs in by_article.items() if any(figures_conflict(x, y) for x in fs for y in fs)}
+            figs = [(k, f) for k, f in figs if self.st[k].article.id not in several]
+            sig = frozenset((self.st[k].article.id, f.span.start) for k, f in figs)
+            if sig in seen_sides:  # the same figures under another name of the thing
+                continue
+            seen_sides.add(sig)
             sides: list[dict[str, Any]] = []
             for k, f in figs:
                 st = self.st[k]
-                home = next((sd for sd in sides if all(not figures_conflict(f, g) for g in sd["_claims"])), None)
+                # equal values are agreement: a figure joins the side that states its value, else
+                # the first side it is compatible with
+                home = next((sd for sd in sides if any(value_interval(f) == value_interval(g) for g in sd["_claims"])), None)
+                home = home or next((sd for sd in sides if all(not figures_conflict(f, g) for g in sd["_claims"])), None)
                 if home is None:
                     home = {"value": f.span.text, "_claims": [], "figures": [], "passages": [], "outlets": [], "_sources": set(), "sources": []}
                     sides.append(home)
@@ -257,7 +274,7 @@ class ConflictFinder:
                 src = f.source or (st.sources[0] if st.sources else "")
                 if src and src not in home["sources"]:
                     home["sources"].append(src)
-            if len(sides) < 2:
+            if len(sides) < 2 or len({x for sd in sides for x in sd["_sources"]}) < 2:
                 continue
             for sd in sides:
                 sd.pop("_claims")

@@ -79,17 +79,19 @@ def candidate_features(rank: int, centrality: float, closeness: float, lexrank: 
 
 
 def word_overlap(words: Sequence[Sequence[str]], articles: Sequence[str], bags: dict[str, Counter[str]],
-                 titles: Sequence[set[str]]) -> np.ndarray:
+                 titles: dict[str, set[str]]) -> np.ndarray:
     """The wording features of each candidate (rows; columns ``shared`` .. ``centroid`` of
     :data:`FEATURES`), from its content words (``words``, names and figures included), its
     article (``articles``), the content words of every article's body (``bags``) and of the
-    headlines an outlet wrote (``titles``).
+    headlines the outlets wrote (``titles``, by article).
 
     - ``shared``: the mean, over the other articles, of the share of its words they use too;
       ``shared_count`` the same as a count (/10). What all outlets put in their own words is
       what the story is about, whoever worded this sentence.
-    - ``title_words`` / ``title_words_max``: the mean and the best share of a headline's words it
-      contains (a headline states the core event in a dozen words).
+    - ``title_words`` / ``title_words_max``: the mean and the best share of the words of another
+      article's headline it contains (a headline states the core event in a dozen words; its
+      own article's headline is left out: a lead restates its own headline, which is no sign
+      that the other outlets lead with the same).
     - ``centroid``: TF-IDF cosine to the story's word centroid (Radev et al. 2004, MEAD).
     """
     rows = np.zeros((len(words), 5))
@@ -100,7 +102,6 @@ def word_overlap(words: Sequence[Sequence[str]], articles: Sequence[str], bags: 
     total: Counter[str] = sum(bags.values(), Counter())
     centre = {w: v * np.log(1 + n / df[w]) for w, v in total.items()}
     centre_norm = float(np.sqrt(sum(v * v for v in centre.values()))) or 1.0
-    titles = [t for t in titles if t]
     for i, (ws, art) in enumerate(zip(words, articles)):
         own = set(ws)
         if not own:
@@ -109,7 +110,7 @@ def word_overlap(words: Sequence[Sequence[str]], articles: Sequence[str], bags: 
         hits = [sum(1 for w in own if bag[w] > 0) for bag in others]
         tf = Counter(ws)
         dot = sum(v * centre.get(w, 0.0) for w, v in tf.items())
-        cover = [len(own & t) / len(t) for t in titles]
+        cover = [len(own & t) / len(t) for a, t in titles.items() if t and a != art]
         rows[i] = [float(np.mean(hits)) / len(own) if hits else 0.0, float(np.mean(hits)) / 10 if hits else 0.0,
                    float(np.mean(cover)) if cover else 0.0, max(cover, default=0.0),
                    dot / (float(np.sqrt(sum(v * v for v in tf.values()))) * centre_norm)]

@@ -429,16 +429,24 @@ def figure_text(value: float, approx: str = "", unit: str = "", text: str = "") 
 
 
 # ---------------------------------------------------------------- public API
+DESIGNATION_LABELS = ("PRODUCT", "WORK_OF_ART", "LAW", "FAC", "EVENT", "ORG")
+
+
 def extract_numbers(doc: Doc, attributions: list[Attribution] | None = None) -> list[NumberClaim]:
     """Every numeric claim in ``doc`` with value, counted thing, approximation, source and sentence."""
     text = doc.text
     time_spans = [(t.span.start, t.span.end) for t in extract_times(text, None, doc)]
     time_spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "TIME"]
+    # a figure inside a name is a designation, not a count ("Boeing 737 MAX 8", "Section 230",
+    # "Apollo 11", "Terminal 5"): spaCy's entity labels for names of things
+    name_spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in DESIGNATION_LABELS]
     paragraphs = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
     out: list[NumberClaim] = []
     for m in _NUMBER.finditer(text):
         n = _parse(m)
         if n is None or _excluded(text, n, m, time_spans):
+            continue
+        if any(a <= n.start and n.end <= b for a, b in name_spans):
             continue
         if m["digits"] and re.fullmatch(r"(?:1[89]|20)\d\d", m["digits"]) and not m["cur"] and not m["suffix"]:
             tok = doc.char_span(n.start, n.end, alignment_mode="expand")
