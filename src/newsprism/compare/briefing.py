@@ -100,7 +100,10 @@ def line_details(st: Statement, by_outlet: dict[str, list[Statement]]) -> list[d
     items: list[tuple[str, str, Callable[[Statement], bool]]] = []
     for n in st.numbers:
         key = figure_key(st, n)
-        items.append(("figure", n.span.text, lambda o, key=key: any(same_figure(key, figure_key(o, m)) for m in o.numbers)))
+        # credited only for the value itself: "about 940 miles" is the same distance as "some 930
+        # miles" for grouping passages into a fact, but it does not state 930 (a variant)
+        items.append(("figure", n.span.text, lambda o, key=key: any(
+            same_figure(key, k) and k[0] == key[0] for k in (figure_key(o, m) for m in o.numbers))))
     for t, r in st.dates:
         if t.span.start not in st.reference_times:
             items.append(("date", t.span.text, lambda o, r=r: any(r.compatible(x) for _, x in o.dates)))
@@ -121,7 +124,33 @@ def line_details(st: Statement, by_outlet: dict[str, list[Statement]]) -> list[d
                     "independent_outlets": len({x.source for o in outlets for x in by_outlet[o]}),
                     "single_source": len(outlets) == 1})
     _add_variants(st, by_outlet, out)
+    _add_figure_variants(st, by_outlet, out)
     return out
+
+
+def _add_figure_variants(st: Statement, by_outlet: dict[str, list[Statement]], details: list[dict[str, Any]]) -> None:
+    """Figures of the other outlets that count the same quantity with a nearby value ("about 940
+    miles" against the line's "some 930 miles") are listed as ``variants`` of the line's figure,
+    with the outlets that give them: neither credited as the line's value nor a contradiction."""
+    for n in st.numbers:
+        key = figure_key(st, n)
+        d = next((d for d in details if d["kind"] == "figure" and d["text"].lower() == n.span.text.lower()), None)
+        if d is None:
+            continue
+        found: list[dict[str, Any]] = []
+        for outlet, sts in by_outlet.items():
+            for o in sts:
+                for m in o.numbers:
+                    k = figure_key(o, m)
+                    if k[0] == key[0] or not same_figure(key, k):
+                        continue
+                    v = next((v for v in found if v["text"].lower() == m.span.text.lower()), None)
+                    if v is None:
+                        found.append(v := {"text": m.span.text, "outlets": []})
+                    if outlet not in v["outlets"]:
+                        v["outlets"].append(outlet)
+        if found:
+            d["variants"] = found
 
 
 def _add_variants(st: Statement, by_outlet: dict[str, list[Statement]], details: list[dict[str, Any]]) -> None:
