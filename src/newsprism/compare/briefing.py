@@ -142,13 +142,8 @@ def _add_figure_variants(st: Statement, by_outlet: dict[str, list[Statement]], d
             for o in sts:
                 for m in o.numbers:
                     k = figure_key(o, m)
-                    if k[0] == key[0] or not same_figure(key, k):
-                        continue
-                    v = next((v for v in found if v["text"].lower() == m.span.text.lower()), None)
-                    if v is None:
-                        found.append(v := {"text": m.span.text, "outlets": []})
-                    if outlet not in v["outlets"]:
-                        v["outlets"].append(outlet)
+                    if k[0] != key[0] and same_figure(key, k):
+                        _add_variant(found, m.span.text, outlet)
         if found:
             d["variants"] = found
 
@@ -173,13 +168,19 @@ def _add_variants(st: Statement, by_outlet: dict[str, list[Statement]], details:
                 if not src.strip() or any(same_source(m, src) for m in mine):
                     continue
                 # grouped by exact name: "South Korea" and "South Korea and Kyiv" are two attributions
-                v = next((v for v in found if " ".join(v["text"].lower().split()) == " ".join(src.lower().split())), None)
-                if v is None:
-                    found.append(v := {"text": src, "outlets": []})
-                if outlet not in v["outlets"]:
-                    v["outlets"].append(outlet)
+                _add_variant(found, src, outlet)
     for d in own:
         d["variants"] = found
+
+
+def _add_variant(found: list[dict[str, Any]], text: str, outlet: str) -> None:
+    """Count ``outlet`` under the variant written ``text`` (case and spacing aside)."""
+    norm = " ".join(text.lower().split())
+    v = next((v for v in found if " ".join(v["text"].lower().split()) == norm), None)
+    if v is None:
+        found.append(v := {"text": text, "outlets": []})
+    if outlet not in v["outlets"]:
+        v["outlets"].append(outlet)
 
 
 def _name_words(name: str) -> set[str]:
@@ -278,9 +279,7 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
     same_words = [frozenset(_norm_words(units[k].text)) for k in cand_units]
     if trace is not None:
         trace.update(features=x, texts=[units[k].text for k in cand_units], words=lengths, red=red,
-                     same_words=same_words, positions=[_story_position(f, statements) for _, _, f, _ in cands],
-                     articles=[arts[k] for k in cand_units], ranks=[ranks.get(k, 99) for k in cand_units],
-                     titles={u.article.id: u.text for u in units if u.field == "title"})
+                     same_words=same_words, positions=[_story_position(f, statements) for _, _, f, _ in cands])
     order = select(scores, lengths, red, budget, model.redundancy, same_words)
     chosen = [cands[i] for i in order]
     chosen = chosen[:1] + sorted(chosen[1:], key=lambda c: _story_position(c[2], statements))
