@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import math
+import re
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from newsprism.model import Article, Origin
+from newsprism.clean.document import clean_document
+from newsprism.model import Article, Origin, RawDocument
 from newsprism.stories import embed
 from newsprism.stories.embed import Embedder, ModelError, get_embedder, lead_text
+from newsprism.stories.features import featurize
 
 
 def test_embed_model_files_match_pinned_hashes() -> None:
@@ -55,3 +61,21 @@ def test_embed_lead_text_does_not_repeat_the_title() -> None:
     lead = lead_text(a)
     assert lead.count("Putin lands") == 1 and "Kim Jong Un" in lead
     assert len(lead) <= len(a.title or "") + embed.LEAD_CHARS + 2
+
+
+def test_embed_lead_text_of_an_untitled_record_holds_its_first_sentence_once(data_dir: Path) -> None:
+    """Regression: a record without a title gets the lead's first sentence as a derived title,
+    cut with " …" when long; the body no longer started with it, so the embedded lead held the
+    sentence twice and the story terms counted it twice (briefing-dev, records without titles:
+    42% of three-outlet events split into several stories, 35% once fixed)."""
+    path = data_dir / "briefing-dev" / "allsides_roundups_dev.jsonl"
+    rec = next(json.loads(line) for line in path.open(encoding="utf-8") if '"CdxQ7wBxndTmJq8V"' in line)
+    a = clean_document(RawDocument(Origin("json", "record"), rec["text"]))
+    assert a.title_source == "derived_from_lead" and a.title.endswith("…")  # a long first sentence
+    lead = lead_text(a)
+    assert lead.count("Mitt Romney, one of President") == 1
+    assert "shadow Twitter account" in lead  # the sentence itself, once, then what follows
+    f = featurize(a, np.zeros(embed.DIM, dtype=np.float32))
+    said = len(re.findall(r"\bdelecto\b", rec["text"].lower()))  # every time the text says it, once each
+    assert f.terms["delecto"] == pytest.approx(1 + math.log(said))
+    assert not f.headline

