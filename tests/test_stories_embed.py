@@ -79,3 +79,15 @@ def test_embed_lead_text_of_an_untitled_record_holds_its_first_sentence_once(dat
     said = len(re.findall(r"\bdelecto\b", rec["text"].lower()))  # every time the text says it, once each
     assert f.terms["delecto"] == pytest.approx(1 + math.log(said))
     assert not f.headline
+
+
+def test_embed_cut_length_is_per_call_and_leaves_no_state(seeds_dir: Path) -> None:
+    """The story lead is encoded up to 128 word pieces, compare's sentences up to 64: a call at
+    one length never changes what the other gives."""
+    text = sorted(seeds_dir.glob("*.txt"))[0].read_text(encoding="utf-8")  # a real article, far past 128 pieces
+    e = get_embedder()
+    short = e.embed([text])
+    long = e.embed([text], max_tokens=embed.LEAD_TOKENS)
+    assert float(short[0] @ long[0]) < 0.999  # more of the text was read
+    assert np.allclose(e.embed([text]), short)  # and the default cut is still 64
+    assert np.allclose(e.embed([text], max_tokens=embed.LEAD_TOKENS), long)

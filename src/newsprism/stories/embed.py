@@ -22,6 +22,7 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -45,7 +46,7 @@ MAX_TOKENS = 64
 # On ECB+ 64 tokens clustered about as well as 128, but three outlets on one event often open
 # differently (an analysis, a profile, a wire report) and only agree a few sentences in: on
 # briefing-dev records without titles 36% of events split into several stories with a 64-token
-# lead, 26% with 128 (docs/quality.md).
+# lead, 31% with 128 (docs/quality.md).
 LEAD_TOKENS = 128
 LEAD_CHARS = 600
 
@@ -96,19 +97,29 @@ class Embedder:
 
     def __init__(self, threads: int | None = None) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         onnx_path, tok_path = model_files()
-        self.tokenizer = Tokenizer.from_file(str(tok_path))
-        # tokenizer.json pads every input to 128; pad to the longest in the batch instead.
-        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self._max_tokens = MAX_TOKENS
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tok_path = str(tok_path)
+        self._tokenizers: dict[int, Any] = {}  # one per cut length, never re-configured in use
+        self._tokenizer(MAX_TOKENS)  # loaded up front: a broken tokenizer file fails here
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(onnx_path), sess_options=opts, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self.session.get_inputs()}
+
+    def _tokenizer(self, max_tokens: int) -> Any:
+        """The tokenizer that cuts texts to ``max_tokens`` word pieces (made once per length)."""
+        tok = self._tokenizers.get(max_tokens)
+        if tok is None:
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(self._tok_path)
+            tok.enable_truncation(max_length=max_tokens)
+            # tokenizer.json pads every input to 128; pad to the longest in the batch instead.
+            tok.enable_padding(pad_id=0, pad_token="[PAD]")
+            self._tokenizers[max_tokens] = tok
+        return tok
 
     def embed(self, texts: Sequence[str], batch_size: int = 32, max_tokens: int = MAX_TOKENS) -> np.ndarray:
         """L2-normalised mean-pooled embeddings, shape ``(len(texts), 384)``, float32; each text
@@ -116,14 +127,12 @@ class Embedder:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         if not texts:
             return out
-        if self._max_tokens != max_tokens:
-            self.tokenizer.enable_truncation(max_length=max_tokens)
-            self._max_tokens = max_tokens
+        tokenizer = self._tokenizer(max_tokens)
         # Batches of similar length waste less compute on padding.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for b in range(0, len(order), batch_size):
             idx = order[b : b + batch_size]
-            enc = self.tokenizer.encode_batch([texts[i] or " " for i in idx])
+            enc = tokenizer.encode_batch([texts[i] or " " for i in idx])
             ids = np.array([e.ids for e in enc], dtype=np.int64)
             mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
             feeds = {"input_ids": ids, "attention_mask": mask}
