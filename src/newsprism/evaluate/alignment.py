@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +43,7 @@ from rich.table import Table
 
 from newsprism.evaluate.clustering import split_topics
 from newsprism.evaluate.corroboration import briefing_overclaims
-from newsprism.evaluate.jsonl import parse_rows
+from newsprism.evaluate.jsonl import extract_records, parse_rows
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_FILE = ROOT.parent / "shared" / "data" / "alignment-dev" / "ecbplus_events.jsonl"
@@ -199,22 +198,10 @@ def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def extract_topics(docs: Sequence[GoldDoc]) -> dict[str, list[Any]]:
     """Ingest and extract the documents (product path); topic -> its articles. Each gold
     document learns its article id and where its sentences sit in the clean text."""
-    from newsprism.pipeline import Pipeline
-    from newsprism.store import Store
-
     arts_of: dict[str, list[Any]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "ecbplus.jsonl"
-        with corpus.open("w", encoding="utf-8") as fh:
-            for d in docs:  # no outlet, no URL: each record is its own source
-                fh.write(json.dumps({"id": d.doc_id, "text": d.text, "language": "en"}, ensure_ascii=False) + "\n")
-        with Store(Path(tmp) / "eval.db") as store:
-            pipe = Pipeline(store)
-            run = pipe.ingest([str(corpus)])
-            articles = pipe.extract(store.get_many(run.article_ids))
-    by_line = {int(a.origin.location.rsplit("#", 1)[1]): a for a in articles}
-    for n, d in enumerate(docs, 1):
-        a = by_line.get(n)
+    # no outlet, no URL: each record is its own source
+    articles = extract_records([{"id": d.doc_id, "text": d.text, "language": "en"} for d in docs])
+    for d, a in zip(docs, articles):
         if a is None:
             continue
         d.article = a.id

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,7 +45,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from newsprism.evaluate.jsonl import parse_rows
+from newsprism.evaluate.jsonl import extract_records, parse_rows
 
 ROOT = Path(__file__).resolve().parents[3]
 DEV_DIR = ROOT.parent / "shared" / "data" / "briefing-dev"
@@ -132,24 +131,12 @@ def run_product(clusters: Sequence[Cluster], strip: bool = False, budget: bool =
 def extract_clusters(clusters: Sequence[Cluster], strip: bool = False) -> dict[str, list[Any]]:
     """Ingest and extract every cluster's records in one batch (``strip``: id and text only);
     cluster id -> its articles."""
-    from newsprism.pipeline import Pipeline
-    from newsprism.store import Store
-
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "clusters.jsonl"
-        owner: list[str] = []
-        with corpus.open("w", encoding="utf-8") as fh:
-            for c in clusters:
-                for r in c.records:
-                    rec = bare(r) if strip else {k: v for k, v in r.items() if k != "cluster_id"}
-                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                    owner.append(c.cluster_id)
-        with Store(Path(tmp) / "eval.db") as store:
-            pipe = Pipeline(store)
-            articles = pipe.extract(store.get_many(pipe.ingest([str(corpus)]).article_ids))
+    recs = [(c.cluster_id, bare(r) if strip else {k: v for k, v in r.items() if k != "cluster_id"})
+            for c in clusters for r in c.records]
     by_cluster: dict[str, list[Any]] = {}
-    for a in articles:
-        by_cluster.setdefault(owner[int(a.origin.location.rsplit("#", 1)[1]) - 1], []).append(a)
+    for (cid, _), a in zip(recs, extract_records([r for _, r in recs])):
+        if a is not None:
+            by_cluster.setdefault(cid, []).append(a)
     return by_cluster
 
 

@@ -8,7 +8,8 @@ user sees which line to mend rather than a traceback.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,3 +41,23 @@ def parse_rows(path: str | Path, parse: Callable[[str, dict[str, Any]], T], what
             yield parse(where, row)
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"{where}: not {what} ({exc})") from exc
+
+
+def extract_records(records: Sequence[dict[str, Any]]) -> list[Any]:
+    """Run records through the product's ingest and extract stages as one JSONL file in a
+    temporary store; the article of each record, in order (None where ingest rejected it)."""
+    from newsprism.pipeline import Pipeline
+    from newsprism.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "records.jsonl"
+        with corpus.open("w", encoding="utf-8") as fh:
+            for r in records:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        with Store(Path(tmp) / "eval.db") as store:
+            pipe = Pipeline(store)
+            articles = pipe.extract(store.get_many(pipe.ingest([str(corpus)]).article_ids))
+    out: list[Any] = [None] * len(records)
+    for a in articles:
+        out[int(a.origin.location.rsplit("#", 1)[1]) - 1] = a
+    return out
