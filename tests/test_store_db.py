@@ -231,3 +231,48 @@ def test_store_fts_rows_keyed_by_rowid_after_migration(tmp_path: Path, seeds_dir
         assert {r["id"] for r in store.list_articles(query="Vladivostok")} == {
             a.id for a in docs if "Vladivostok" in a.text
         }
+
+
+def test_store_moves_cached_vectors_out_of_the_article_record(tmp_path: Path, seed_articles: list[Article]) -> None:
+    """Regression: the story clusterer's embedding (float16 hex) was kept in
+    ``Article.extras``, so every report and API answer carried ~1.5 KB of cache per article. A
+    store written that way is migrated: the vector moves to the ``vectors`` table, the record
+    keeps everything else."""
+    import json
+
+    import numpy as np
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    old = mig.MIGRATIONS[:3]
+    for name, fn in old:
+        fn(conn)
+    conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    conn.executemany("INSERT INTO _migrations(name) VALUES (?)", [(n,) for n, _ in old])
+    a = seed_articles[0]
+    vec = np.linspace(-1, 1, 384).astype(np.float16)
+    d = a.to_dict()
+    d["extras"] = {**d["extras"], "stories.embedding": vec.tobytes().hex(), "stories.embedding_model": "enc-lead128",
+                   "kept": "yes"}
+    conn.execute("INSERT INTO articles(id, location, status, data) VALUES (?,?,?,?)",
+                 (a.id, a.origin.location, "ok", json.dumps(d)))
+    conn.close()
+    with Store(path) as store:
+        back = store.get(a.id)
+        assert back is not None and back.extras.get("kept") == "yes"
+        assert not any(k.startswith("stories.embedding") for k in back.extras)
+        got = store.get_vectors([a.id, "missing"], "enc-lead128")
+        assert list(got) == [a.id] and got[a.id][0] == "" and np.allclose(got[a.id][1], vec.astype(np.float32))
+        assert store.get_vectors([a.id], "another-model") == {}
+
+
+def test_store_vector_cache_keeps_only_stored_articles(seed_articles: list[Article]) -> None:
+    import numpy as np
+
+    with Store() as store:
+        store.put(seed_articles[0])
+        v = np.ones(384, dtype=np.float32) / np.sqrt(384)
+        store.put_vectors([(seed_articles[0].id, "d1", v), ("not-an-article", "d2", v)], "m")
+        got = store.get_vectors([seed_articles[0].id, "not-an-article"], "m")
+        assert list(got) == [seed_articles[0].id] and got[seed_articles[0].id][0] == "d1"
+        assert np.allclose(got[seed_articles[0].id][1], v, atol=1e-3)

@@ -6,13 +6,12 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsprism.evaluate.clustering import annotate, bcubed, load_rows, row_article
 from newsprism.model import Article, Published, Story
 from newsprism.stories.cluster import (
-    MODEL_KEY,
-    VECTOR_KEY,
     StoryClusterer,
     cluster_batch,
     embed_many,
@@ -29,7 +28,7 @@ def ecb(data_dir: Path) -> tuple[list[Article], dict[str, str]]:
     rows = [r for r in load_rows(data_dir / "clustering-dev" / "ecbplus.jsonl") if r["topic_id"] in TOPICS]
     arts = [row_article(r, f"ecb#{r['id']}") for r in rows]
     annotate(arts)
-    embed_many(arts)  # cached on each article's extras
+    embed_many(arts)  # made once: later calls in this process reuse them
     return arts, {r["id"]: r["cluster_id"] for r in rows}
 
 
@@ -130,12 +129,29 @@ def test_stories_cluster_resume_goes_on_where_it_stopped(ecb: tuple[list[Article
     assert [d.add(a) for a in rest] == [c.add(a) for a in fresh(arts[half:])]
 
 
-def test_stories_cluster_caches_the_vector_on_the_article(ecb: tuple[list[Article], dict[str, str]]) -> None:
+def test_stories_cluster_keeps_vectors_in_the_store_not_on_the_article(ecb: tuple[list[Article], dict[str, str]],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """An article's vector is cached apart from it (the store's vector table), keyed by what was
+    embedded: a later process reuses it without the encoder, and an article whose lead changed
+    is embedded again."""
+    from newsprism.stories import cluster
+    from newsprism.store import Store
+
     arts, _ = ecb
     a = fresh(arts[:1])[0]
-    assert a.extras[MODEL_KEY] and len(a.extras[VECTOR_KEY]) == 384 * 4  # float16, hex
-    again = Article.from_dict(a.to_dict())
-    assert (StoryClusterer().vector(again) == StoryClusterer().vector(a)).all()
+    with Store() as store:
+        store.put(a)
+        first = StoryClusterer(cache=store).vector(a)
+        assert not any("embedding" in k for k in a.extras)
+        monkeypatch.setattr(cluster, "_memory", cluster.OrderedDict())  # a new process
+        monkeypatch.setattr(cluster, "embed_articles", lambda *x, **k: pytest.fail("embedded again"))
+        again = Article.from_dict(a.to_dict())
+        assert np.allclose(StoryClusterer(cache=store).vector(again), first, atol=2e-3)
+        monkeypatch.undo()
+        changed = dataclasses.replace(again, title="A different headline entirely")
+        assert cluster.lead_digest(changed) != cluster.lead_digest(again)
+        other = StoryClusterer(cache=store).vector(changed)
+        assert not np.allclose(other, first, atol=2e-3)
 
 
 def test_stories_cluster_the_seed_articles_are_one_story(seeds_dir: Path) -> None:

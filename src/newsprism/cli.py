@@ -324,7 +324,8 @@ def compare(story_id: str, db: str, briefing_words: int | None, as_json: bool) -
 
     with _store(db) as store:
         s = _story_or_exit(store, story_id)
-        comparison = s.extras.get("comparison") if not briefing_words else None
+        stored = store.get_comparison(s.id) if not briefing_words else None
+        comparison = stored[1] if stored else None
         if not comparison:  # not stored yet, or a briefing of another length asked for
             kw = {"briefing_words": briefing_words} if briefing_words else {}
             comparison = compare_story(s, store.get_many(s.members), **kw)
@@ -334,6 +335,58 @@ def compare(story_id: str, db: str, briefing_words: int | None, as_json: bool) -
     from newsprism.report.build import render_story_markdown
 
     out.print(render_story_markdown(s, comparison), markup=False)
+
+
+@main.command()
+@db_option
+@briefing_option
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False), envvar="NEWSPRISM_ALIASES",
+              help="JSON of extra entity aliases; or $NEWSPRISM_ALIASES.")
+@click.option("--lexicon", type=click.Path(exists=True, dir_okay=False), envvar="NEWSPRISM_LEXICON",
+              help="JSON of extra loaded-language terms; or $NEWSPRISM_LEXICON.")
+@click.option("--batch", type=click.IntRange(min=1, max=10_000), default=200, show_default=True,
+              help="Articles extracted / grouped per batch (each batch is written as it finishes).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+def update(db: str, briefing_words: int | None, aliases: str | None, lexicon: str | None, batch: int, as_json: bool) -> None:
+    """Process the store's backlog: extract new articles, group them into stories, and compare
+    every story whose comparison is missing or stale. Safe to interrupt and run again."""
+    from newsprism.pipeline import Pipeline
+
+    with _store(db) as store:
+        try:
+            run = Pipeline(store, briefing_words=briefing_words, aliases_file=aliases, lexicon_file=lexicon).update(batch)
+        except NewsError as exc:
+            err.print(f"error: {escape(str(exc))}")
+            sys.exit(1)
+    if as_json:
+        out.print_json(json.dumps(run.to_dict()))
+    else:
+        err.print(f"{run.extracted} articles extracted, {run.assigned} grouped into stories, "
+                  f"{run.compared} stories compared ({run.seconds:.1f}s)")
+    if run.aborted:
+        err.print(f"aborted: {escape(run.aborted)}; everything finished before it is stored")
+        sys.exit(3)
+    if run.interrupted:
+        err.print("interrupted: everything finished before the interruption is stored; run `newsprism update` again")
+        sys.exit(130)
+
+
+@main.command()
+@click.argument("story_ids", nargs=-1)
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for report.json/.md/.html.")
+@db_option
+def report(story_ids: tuple[str, ...], out_dir: str, db: str) -> None:
+    """Write the report of STORY_IDS (default: every story) from the store, as compared last
+    (run `newsprism update` first for stories not compared yet)."""
+    from newsprism.report.build import report_from_store, write_reports
+
+    with _store(db) as store:
+        stories = [_story_or_exit(store, i) for i in story_ids] if story_ids else store.list_stories()
+        data = report_from_store(store, stories)
+    write_reports(data, Path(out_dir))
+    stale = sum(1 for s in data["stories"] if not s.get("comparison"))
+    note = f" ({stale} not compared yet: run `newsprism update`)" if stale else ""
+    err.print(f"{len(data['stories'])} stories{note}; report written to {escape(out_dir)}/report.html, report.md, report.json")
 
 
 class _LazyEvalGroup(click.Group):

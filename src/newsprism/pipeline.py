@@ -8,7 +8,9 @@ Only this module (and the CLI / API layers) wires stages together; stage package
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -75,6 +77,24 @@ class RunReport:
             "aborted": self.aborted,
             "seconds": round(self.seconds, 3),
         }
+
+
+@dataclass
+class UpdateReport:
+    """What ``Pipeline.update`` did: articles extracted and grouped, stories compared."""
+
+    extracted: int = 0
+    assigned: int = 0
+    compared: int = 0
+    story_ids: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    aborted: str | None = None
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"extracted": self.extracted, "assigned": self.assigned, "compared": self.compared,
+                "stories": len(self.story_ids), "interrupted": self.interrupted, "aborted": self.aborted,
+                "seconds": round(self.seconds, 3)}
 
 
 def _optional(module: str, name: str) -> Any:
@@ -188,18 +208,73 @@ class Pipeline:
         self.store.update_many(done)
         return list(done)
 
-    def stories(self, articles: list[Article]) -> list[Story]:
-        """Group into stories, settle dates from each story, and compare each story."""
+    def stories(self, articles: list[Article], compare: bool = True) -> list[Story]:
+        """Group into stories, settle dates from each story, and (``compare``) compare each story."""
         assign = _optional("newsprism.stories.assign", "assign_stories")
         if assign is None:
             return []
+        stories: list[Story] = assign(self.store, articles, self.comparer() if compare else None, self.compare_settings())
+        return stories
+
+    def comparer(self) -> Callable[[Story, list[Article]], dict[str, Any]] | None:
+        """The compare stage with this pipeline's settings (lexicon, briefing budget), if built."""
         compare = _optional("newsprism.compare", "compare_story")
         if compare is not None and self.lexicon_file:
             compare = functools.partial(compare, lexicon=self.load_lexicon())
         if compare is not None and self.briefing_words:
             compare = functools.partial(compare, briefing_words=self.briefing_words)
-        stories: list[Story] = assign(self.store, articles, compare)
-        return stories
+        return compare  # type: ignore[no-any-return]
+
+    def compare_settings(self) -> str:
+        """What a stored comparison depends on besides its story's members: the comparison's
+        version, the briefing budget and the lexicon file's content (a change makes it stale)."""
+        from newsprism import __version__
+
+        version = getattr(importlib.import_module("newsprism.compare.story"), "COMPARISON_VERSION", 0)
+        lexicon = ""
+        if self.lexicon_file:
+            lexicon = hashlib.sha1(Path(self.lexicon_file).read_bytes()).hexdigest()[:16]
+        return json.dumps({"comparison": version, "newsprism": __version__, "briefing_words": self.briefing_words,
+                           "lexicon": lexicon}, sort_keys=True)
+
+    # -- backlog --------------------------------------------------------------------------
+    def update(self, batch: int = 200) -> UpdateReport:
+        """Do what the store is missing, and nothing else: extract stored articles not yet
+        extracted, group those not yet in a story, compare every story whose comparison is
+        missing or stale. Each batch of articles and each story's comparison is written as it
+        finishes, so a kill loses at most the batch or story in hand and a re-run continues
+        from there (nothing finished is done again)."""
+        from newsprism.stories.assign import compare_and_store, comparison_inputs
+
+        report = UpdateReport()
+        start = time.perf_counter()
+        try:
+            pending = self.store.pending_extraction()
+            if pending:
+                self.load_aliases()
+            for i in range(0, len(pending), batch):
+                report.extracted += len(self.extract(self.store.get_many(pending[i:i + batch])))
+            waiting = self.store.unassigned()
+            for i in range(0, len(waiting), batch):
+                done = self.stories(self.store.get_many(waiting[i:i + batch]), compare=False)
+                report.assigned += min(batch, len(waiting) - i)
+                report.story_ids.extend(s.id for s in done if s.id not in report.story_ids)
+            compare = self.comparer()
+            if compare is not None:
+                settings = self.compare_settings()
+                current = self.store.comparison_inputs()
+                for story in self.store.list_stories():
+                    if current.get(story.id) != comparison_inputs(story, settings):
+                        compare_and_store(self.store, story, compare, settings)
+                        report.compared += 1
+                        if story.id not in report.story_ids:
+                            report.story_ids.append(story.id)
+        except KeyboardInterrupt:
+            report.interrupted = True
+        except StoreError as exc:
+            report.aborted = str(exc)
+        report.seconds = time.perf_counter() - start
+        return report
 
     # -- user settings files -------------------------------------------------------------
     def load_aliases(self) -> Any:

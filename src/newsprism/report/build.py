@@ -25,7 +25,7 @@ from markupsafe import Markup
 from newsprism.compare.common import field_text, iter_passages
 from newsprism.escape import html_environment, markdown_environment, md_link, md_text
 from newsprism.extract.numbers import figure_text, figure_value
-from newsprism.model import SCHEMA_VERSION, Article, outlet_name
+from newsprism.model import SCHEMA_VERSION, Article, Story, outlet_name
 from newsprism.store import Store
 
 REPORT_SCHEMA = "newsprism.report"
@@ -57,7 +57,18 @@ def article_entry(a: Article, cited: Iterable[Mapping[str, Any]] = ()) -> dict[s
     return d
 
 
-def build_report(articles: list[Article], run: Any, store: Store | None = None) -> dict[str, Any]:
+def report_from_store(store: Store, stories: Sequence[Story]) -> dict[str, Any]:
+    """The report of stored stories with their stored comparisons and their member articles."""
+    for s in stories:
+        stored = store.get_comparison(s.id)
+        if stored is not None:
+            s.extras["comparison"] = stored[1]
+    articles = store.get_many(dict.fromkeys(i for s in stories for i in s.members))
+    return build_report(articles, None, store, stories)
+
+
+def build_report(articles: list[Article], run: Any, store: Store | None = None,
+                 stories: Sequence[Story] | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "schema": REPORT_SCHEMA,
         "version": REPORT_VERSION,
@@ -67,7 +78,8 @@ def build_report(articles: list[Article], run: Any, store: Store | None = None) 
         "articles": [],
         "stories": [],
     }
-    stories = getattr(run, "stories", []) or []
+    if stories is None:
+        stories = getattr(run, "stories", []) or []
     cited = cited_passages(s.extras.get("comparison") for s in stories)
     data["articles"] = [article_entry(a, cited.get(a.id, ())) for a in articles]
     by_id = {a.id: a for a in articles}

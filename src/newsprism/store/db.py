@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -207,6 +207,19 @@ class Store:
         except sqlite3.OperationalError as exc:
             raise StoreError(f"bad search query {query!r}: {exc}") from exc
 
+    def pending_extraction(self) -> list[str]:
+        """Ids of usable articles the extract stage has not annotated yet, in storage order."""
+        return [r[0] for r in self.conn.execute(
+            """SELECT id FROM articles WHERE status='ok' AND NOT EXISTS
+               (SELECT 1 FROM json_each(articles.data, '$.stages') WHERE value='extract') ORDER BY rowid""")]
+
+    def unassigned(self) -> list[str]:
+        """Ids of usable articles in no story yet, in publication order (undated last)."""
+        return [r[0] for r in self.conn.execute(
+            """SELECT id FROM articles a WHERE status='ok' AND NOT EXISTS
+               (SELECT 1 FROM story_members m WHERE m.article_id=a.id)
+               ORDER BY a.published IS NULL, a.published, a.rowid""")]
+
     def count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
@@ -218,6 +231,31 @@ class Store:
         for r in self.conn.execute(sql + " ORDER BY m.rowid"):
             yield r["id"], np.frombuffer(r["signature"], dtype=np.uint64)
 
+    # -- caches -------------------------------------------------------------------------
+    def get_vectors(self, ids: Sequence[str], model: str) -> dict[str, tuple[str, np.ndarray]]:
+        """article id -> (digest of what was embedded, float32 vector) for those cached with ``model``."""
+        out: dict[str, tuple[str, np.ndarray]] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                f"SELECT article_id, digest, vector FROM vectors WHERE model=? AND article_id IN ({marks})", [model, *chunk]
+            ):
+                out[r["article_id"]] = (r["digest"], np.frombuffer(r["vector"], dtype=np.float16).astype(np.float32))
+        return out
+
+    def put_vectors(self, items: Iterable[tuple[str, str, np.ndarray]], model: str) -> None:
+        """Cache (article id, digest, vector) rows as float16, in one transaction; ids not stored
+        as articles are skipped (a cache never holds what the store does not)."""
+        with self.transaction() as c:
+            for article_id, digest, vector in items:
+                c.execute(
+                    """INSERT OR REPLACE INTO vectors(article_id, model, digest, vector)
+                       SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM articles WHERE id=?)""",
+                    (article_id, model, digest, np.asarray(vector, dtype=np.float16).tobytes(), article_id),
+                )
+
     # -- stories --------------------------------------------------------------------------
     def put_stories(self, stories: Iterable[Story], replace_all: bool = False) -> None:
         with self.transaction() as c:
@@ -225,11 +263,14 @@ class Store:
                 c.execute("DELETE FROM story_members")
                 c.execute("DELETE FROM stories")
             for s in stories:
+                d = s.to_dict()
+                d["extras"] = {k: v for k, v in d["extras"].items() if k != "comparison"}  # its own table
                 c.execute(
-                    """INSERT OR REPLACE INTO stories(id, label, date_start, date_end, size, data)
-                       VALUES (?,?,?,?,?,?)""",
-                    (s.id, s.label, s.date_start, s.date_end, len(s.members),
-                     json.dumps(s.to_dict(), ensure_ascii=False)),
+                    """INSERT INTO stories(id, label, date_start, date_end, size, data) VALUES (?,?,?,?,?,?)
+                       ON CONFLICT(id) DO UPDATE SET label=excluded.label, date_start=excluded.date_start,
+                       date_end=excluded.date_end, size=excluded.size, data=excluded.data,
+                       updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')""",
+                    (s.id, s.label, s.date_start, s.date_end, len(s.members), json.dumps(d, ensure_ascii=False)),
                 )
                 c.execute("DELETE FROM story_members WHERE story_id=?", (s.id,))
                 for aid, score in s.members.items():
@@ -253,6 +294,25 @@ class Store:
             ):
                 out[r["article_id"]] = r["story_id"]
         return out
+
+    def put_comparison(self, story_id: str, inputs: str, comparison: dict[str, Any]) -> None:
+        """Store one story's comparison with the digest of what it was computed from."""
+        with self.transaction() as c:
+            c.execute(
+                """INSERT INTO comparisons(story_id, inputs, data) SELECT ?, ?, ? WHERE EXISTS
+                   (SELECT 1 FROM stories WHERE id=?) ON CONFLICT(story_id) DO UPDATE SET inputs=excluded.inputs,
+                   data=excluded.data, updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')""",
+                (story_id, inputs, json.dumps(comparison, ensure_ascii=False), story_id),
+            )
+
+    def get_comparison(self, story_id: str) -> tuple[str, dict[str, Any]] | None:
+        """(inputs digest, comparison) of a story, or None if it was never compared."""
+        row = self.conn.execute("SELECT inputs, data FROM comparisons WHERE story_id=?", (story_id,)).fetchone()
+        return (row["inputs"], json.loads(row["data"])) if row else None
+
+    def comparison_inputs(self) -> dict[str, str]:
+        """story id -> the inputs digest of its stored comparison (stories never compared are absent)."""
+        return {r[0]: r[1] for r in self.conn.execute("SELECT story_id, inputs FROM comparisons")}
 
     def list_stories(self) -> list[Story]:
         rows = self.conn.execute("SELECT data FROM stories ORDER BY size DESC, date_start").fetchall()

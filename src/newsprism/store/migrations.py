@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 
@@ -81,10 +82,67 @@ def m003_fts_rowid(conn: sqlite3.Connection) -> None:
     )
 
 
+def m004_vectors(conn: sqlite3.Connection) -> None:
+    """Article vectors (the story clusterer's embedding cache) in their own table, out of the
+    article JSON: a cache is not part of the article, so it must not reach the report or the
+    API. Vectors stored inside ``data`` by earlier versions are moved here."""
+    _script(
+        conn,
+        """
+        CREATE TABLE vectors (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (article_id, model)
+        )
+        """,
+    )
+    old = conn.execute("SELECT id, data FROM articles WHERE instr(data, '\"stories.embedding\"') > 0").fetchall()
+    for article_id, data in old:
+        d = json.loads(data)
+        extras = d.get("extras") or {}
+        vector, model = extras.pop("stories.embedding", None), extras.pop("stories.embedding_model", None)
+        if vector and model:  # what was embedded is not known: "" is trusted by the model id, as before
+            conn.execute("INSERT OR REPLACE INTO vectors(article_id, model, digest, vector) VALUES (?,?,?,?)",
+                         (article_id, model, "", bytes.fromhex(vector)))
+        conn.execute("UPDATE articles SET data=? WHERE id=?", (json.dumps(d, ensure_ascii=False), article_id))
+
+
+def m005_comparisons(conn: sqlite3.Connection) -> None:
+    """Each story's comparison in its own row, written in its own transaction once the story is
+    compared, with a digest of what it was computed from (``inputs``: the members and the
+    settings). A story whose row is missing or whose digest no longer matches is stale, and
+    ``newsprism update`` compares it again; a kill between the two writes never leaves a story
+    with a comparison of other members. Comparisons kept inside the story record by earlier
+    versions move here, marked stale (``inputs`` "")."""
+    _script(
+        conn,
+        """
+        CREATE TABLE comparisons (
+            story_id TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+            inputs TEXT NOT NULL,
+            data TEXT NOT NULL,
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        )
+        """,
+    )
+    old = conn.execute("SELECT id, data FROM stories WHERE instr(data, '\"comparison\"') > 0").fetchall()
+    for story_id, data in old:
+        d = json.loads(data)
+        comparison = (d.get("extras") or {}).pop("comparison", None)
+        if comparison:
+            conn.execute("INSERT OR REPLACE INTO comparisons(story_id, inputs, data) VALUES (?,?,?)",
+                         (story_id, "", json.dumps(comparison, ensure_ascii=False)))
+        conn.execute("UPDATE stories SET data=? WHERE id=?", (json.dumps(d, ensure_ascii=False), story_id))
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_articles", m001_articles),
     ("002_stories", m002_stories),
     ("003_fts_rowid", m003_fts_rowid),
+    ("004_vectors", m004_vectors),
+    ("005_comparisons", m005_comparisons),
 ]
 
 

@@ -5,13 +5,16 @@ from the stored stories inside the time window of the new articles (``resume`` r
 decision) and adds only the new articles, so its cost does not grow with the store. ``recluster_store`` re-clusters
 everything in one batch (``newsprism stories --recluster``).
 
-After grouping, each touched story settles its members' dates (``settle.settle_dates``) and is
-compared (``newsprism.compare``); articles and stories are written back in one transaction each.
+After grouping, each touched story settles its members' dates (``settle.settle_dates``); the
+stories are written, then each is compared (``newsprism.compare``) and its comparison stored in
+its own transaction, with a digest of its inputs (:func:`comparison_inputs`) that tells a
+current comparison from a stale one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
@@ -48,8 +51,36 @@ def _stored_stories_near(store: Store, articles: list[Article], days: int, undat
     return list(seen.values())
 
 
-def finish_stories(store: Store, stories: list[Story], compare: Compare | None = None) -> list[Story]:
-    """Settle dates inside each story, compare it, and write articles and stories back."""
+def comparison_inputs(story: Story, settings: str = "") -> str:
+    """Digest of what a story's comparison is computed from: its members (article ids are
+    content digests) and ``settings`` (the pipeline's: the comparison's version, the briefing
+    budget, the lexicon). A stored comparison with another digest is stale."""
+    key = json.dumps([sorted(story.members), settings])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+def compare_and_store(store: Store, story: Story, compare: Compare, settings: str = "",
+                      members: list[Article] | None = None) -> None:
+    """Compare one story and store the comparison in its own transaction (kept on
+    ``story.extras["comparison"]`` for this run's report); a failure is recorded on the story."""
+    members = members if members is not None else store.get_many(story.members)
+    if not members:
+        return
+    try:
+        comparison = compare(story, members)
+    except Exception as exc:  # a compare bug must not lose the stories; it is reported
+        story.extras["errors"] = [f"E902: compare failed ({type(exc).__name__}: {exc})"]
+        store.put_stories([story])
+        return
+    story.extras.pop("errors", None)
+    story.extras["comparison"] = comparison
+    store.put_comparison(story.id, comparison_inputs(story, settings), comparison)
+
+
+def finish_stories(store: Store, stories: list[Story], compare: Compare | None = None, settings: str = "") -> list[Story]:
+    """Settle dates inside each story and write the stories (membership first), then compare
+    each one and store its comparison as soon as it is done: a kill in between leaves stories
+    whose comparison is missing or stale, which ``newsprism update`` finds and redoes."""
     for story in stories:
         members = store.get_many(story.members)
         changed = settle_dates(members)
@@ -58,17 +89,19 @@ def finish_stories(store: Store, stories: list[Story], compare: Compare | None =
         dated = sorted(a.published.value[:10] for a in members if a.published.value and a.published.precision == "day")
         if dated:
             story.date_start, story.date_end = dated[0], dated[-1]
-        if compare is not None and len(members) > 0:
-            try:
-                story.extras["comparison"] = compare(story, members)
-            except Exception as exc:  # a compare bug must not lose the stories; it is reported
-                story.extras["errors"] = [f"E902: compare failed ({type(exc).__name__}: {exc})"]
     store.put_stories(stories)
     store.conn.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_members)")
+    if compare is not None:
+        for story in stories:
+            stored = store.get_comparison(story.id)
+            if stored is not None and stored[0] == comparison_inputs(story, settings):
+                story.extras["comparison"] = stored[1]  # same members, same settings: nothing to redo
+            else:
+                compare_and_store(store, story, compare, settings)
     return stories
 
 
-def assign_stories(store: Store, articles: list[Article], compare: Compare | None = None) -> list[Story]:
+def assign_stories(store: Store, articles: list[Article], compare: Compare | None = None, compare_settings: str = "") -> list[Story]:
     """Add the run's new articles to the stored stories, incrementally; return the touched stories.
 
     The clusterer resumes from the stored stories a new article could still join (no stored
@@ -80,26 +113,24 @@ def assign_stories(store: Store, articles: list[Article], compare: Compare | Non
     settings = Settings()
     in_story = store.story_of_many([a.id for a in ok])
     new = [a for a in ok if a.id not in in_story]
-    clusterer = StoryClusterer(settings)
+    clusterer = StoryClusterer(settings, cache=store)
     if new:
         stored = _stored_stories_near(store, new, 2 * settings.window_days)
         members = store.get_many([m for st in stored for m in st.members])
         clusterer.resume(stored, members)
-        vectors = embed_many(new)
+        vectors = embed_many(new, cache=store)  # kept in the store's vector table for later runs
         for i in publication_order(new):
             sid, _score = clusterer.add(new[i], vectors[i])
             in_story[new[i].id] = sid
-        store.update_many(new)  # embeddings are cached on the articles for later runs
     by_id = {s.id: s for s in clusterer.stories()}
     touched_ids = list(dict.fromkeys(in_story[a.id] for a in ok))
     touched = [by_id.get(sid) or store.get_story(sid) for sid in touched_ids]
-    return finish_stories(store, [s for s in touched if s is not None], compare)
+    return finish_stories(store, [s for s in touched if s is not None], compare, compare_settings)
 
 
-def recluster_store(store: Store, compare: Compare | None = None) -> list[Story]:
+def recluster_store(store: Store, compare: Compare | None = None, settings: str = "") -> list[Story]:
     """Batch re-clustering of the whole store (replaces every story)."""
     articles = [a for a in store.iter_articles() if a.status == "ok"]
-    stories = cluster_batch(articles)
-    store.update_many(articles)
+    stories = cluster_batch(articles, cache=store)
     store.put_stories([], replace_all=True)
-    return finish_stories(store, stories, compare)
+    return finish_stories(store, stories, compare, settings)

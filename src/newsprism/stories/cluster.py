@@ -40,13 +40,15 @@ import datetime as dt
 import hashlib
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
 from newsprism.model import Article, Story
-from newsprism.stories.embed import DIM, LEAD_ID, MODEL_ID, Embedder, embed_articles, get_embedder
+from newsprism.stories.embed import DIM, LEAD_ID, MODEL_ID, Embedder, embed_articles, get_embedder, lead_text
 from newsprism.stories.features import (
     FEATURES,
     ArticleFeatures,
@@ -57,8 +59,6 @@ from newsprism.stories.features import (
     has_entities,
 )
 
-VECTOR_KEY = "stories.embedding"  # Article.extras key of a cached embedding (float16, hex)
-MODEL_KEY = "stories.embedding_model"
 
 
 _SHOUT = re.compile(r"\b[A-Z]{5,}\b")
@@ -191,8 +191,10 @@ class StoryClusterer:
         settings: Settings | None = None,
         embedder: Embedder | None = None,
         stats: TermStats | None = None,
+        cache: VectorCache | None = None,
     ) -> None:
         self.settings = settings or Settings()
+        self.cache = cache
         self._embedder = embedder
         # Given stats (a whole batch counted up front) are used as they are; otherwise the
         # document frequencies grow with the stream.
@@ -208,18 +210,8 @@ class StoryClusterer:
 
     # -- input --------------------------------------------------------------------------
     def vector(self, article: Article) -> np.ndarray:
-        """The article's embedding: cached in ``extras`` if there, else computed (and cached)."""
-        cached = article.extras.get(VECTOR_KEY)
-        if cached and article.extras.get(MODEL_KEY) == LEAD_ID:
-            return np.frombuffer(bytes.fromhex(cached), dtype=np.float16).astype(np.float32)
-        v = embed_articles([article], self._get_embedder())[0]
-        cache_vector(article, v)
-        return v
-
-    def _get_embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = get_embedder()
-        return self._embedder
+        """The article's embedding (:func:`embed_many`: made once, then reused)."""
+        return embed_many([article], self._embedder, self.cache)[0]
 
     def add(self, article: Article, vector: np.ndarray | None = None) -> tuple[str, float]:
         """Assign one article; returns (story id, membership score in [0, 1])."""
@@ -228,7 +220,7 @@ class StoryClusterer:
 
     def add_many(self, articles: Sequence[Article]) -> list[tuple[str, float]]:
         """``add`` each article in the given order, embedding them in one batch first."""
-        vectors = embed_many(articles, self._get_embedder())
+        vectors = embed_many(articles, self._embedder, self.cache)
         return [self.add(a, v) for a, v in zip(articles, vectors)]
 
     # -- core ---------------------------------------------------------------------------
@@ -350,7 +342,7 @@ class StoryClusterer:
         by_id = {a.id: a for a in articles}
         stories = list(stories)
         wanted = [by_id[m] for s in stories for m in s.members if m in by_id]
-        vectors = dict(zip((a.id for a in wanted), embed_many(wanted, self._embedder)))
+        vectors = dict(zip((a.id for a in wanted), embed_many(wanted, self._embedder, self.cache)))
         for story in stories:
             members = [by_id[m] for m in story.members if m in by_id]
             if not members:
@@ -421,27 +413,55 @@ class StoryClusterer:
         )
 
 
-def cache_vector(article: Article, vector: np.ndarray) -> None:
-    """Keep the embedding on the article (float16 hex) so re-clustering need not re-embed."""
-    article.extras[VECTOR_KEY] = np.asarray(vector, dtype=np.float16).tobytes().hex()
-    article.extras[MODEL_KEY] = LEAD_ID
+class VectorCache(Protocol):
+    """Where article vectors persist between runs (``newsprism.store.Store`` is one): apart from
+    the article record, so a cache never reaches the report or the API."""
+
+    def get_vectors(self, ids: Sequence[str], model: str) -> dict[str, tuple[str, np.ndarray]]: ...
+
+    def put_vectors(self, items: Iterable[tuple[str, str, np.ndarray]], model: str) -> None: ...
 
 
-def embed_many(articles: Sequence[Article], embedder: Embedder | None = None) -> np.ndarray:
-    """Vectors for many articles: cached ones reused, the rest embedded in batches (and cached)."""
+MEMORY_VECTORS = 50_000  # vectors kept in process (float16: ~38 MB), so one run never embeds a lead twice
+_memory: OrderedDict[str, np.ndarray] = OrderedDict()
+
+
+def lead_digest(article: Article) -> str:
+    """What an article's vector is a function of: the encoder, the lead length and the lead text."""
+    return hashlib.sha1(f"{LEAD_ID}\n{lead_text(article)}".encode("utf-8")).hexdigest()[:20]
+
+
+def _remember(digest: str, vector: np.ndarray) -> None:
+    _memory[digest] = np.asarray(vector, dtype=np.float16)
+    _memory.move_to_end(digest)
+    while len(_memory) > MEMORY_VECTORS:
+        _memory.popitem(last=False)
+
+
+def embed_many(articles: Sequence[Article], embedder: Embedder | None = None, cache: VectorCache | None = None) -> np.ndarray:
+    """Vectors for many articles: those already made (in this process, or in ``cache``) reused,
+    the rest embedded in batches and kept (in ``cache`` too)."""
     out = np.zeros((len(articles), DIM), dtype=np.float32)
-    todo = []
-    for i, a in enumerate(articles):
-        cached = a.extras.get(VECTOR_KEY)
-        if cached and a.extras.get(MODEL_KEY) == LEAD_ID:
-            out[i] = np.frombuffer(bytes.fromhex(cached), dtype=np.float16).astype(np.float32)
+    digests = [lead_digest(a) for a in articles]
+    stored = cache.get_vectors([a.id for a in articles], LEAD_ID) if cache is not None else {}
+    todo, unstored = [], []
+    for i, (a, d) in enumerate(zip(articles, digests)):
+        hit = stored.get(a.id)
+        if hit is not None and hit[0] in ("", d):  # "": moved from an older store, trusted by model
+            out[i] = hit[1]
+            _remember(d, hit[1])
+        elif d in _memory:
+            out[i] = _memory[d]
+            _memory.move_to_end(d)
+            unstored.append(i)
         else:
             todo.append(i)
     if todo:
-        vecs = embed_articles([articles[i] for i in todo], embedder or get_embedder())
-        for i, v in zip(todo, vecs):
+        for i, v in zip(todo, embed_articles([articles[i] for i in todo], embedder or get_embedder())):
             out[i] = v
-            cache_vector(articles[i], v)
+            _remember(digests[i], v)
+    if cache is not None and (todo or unstored):
+        cache.put_vectors(((articles[i].id, digests[i], out[i]) for i in sorted(todo + unstored)), LEAD_ID)
     return out
 
 
@@ -458,11 +478,12 @@ def cluster_batch(
     settings: Settings | None = None,
     vectors: np.ndarray | None = None,
     embedder: Embedder | None = None,
+    cache: VectorCache | None = None,
 ) -> list[Story]:
     """Re-cluster a whole store: the incremental procedure in publication order, with document
     frequencies counted over the whole batch first."""
     if vectors is None:
-        vectors = embed_many(articles, embedder)
+        vectors = embed_many(articles, embedder, cache)
     feats = [featurize(a, v) for a, v in zip(articles, vectors)]
     return cluster_features([feats[i] for i in publication_order(articles)], settings)
 

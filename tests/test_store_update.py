@@ -1,0 +1,134 @@
+"""`newsprism update` and `newsprism report`: the store is the system of record. A run does only
+what is missing, a kill -9 at any moment loses at most the batch or story in hand, and reports
+are written from the store."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsprism.cli import main
+
+TOPICS = ("ecbplus-t1", "ecbplus-t2", "ecbplus-t3")  # real news: six look-alike events
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+@pytest.fixture(scope="module")
+def records(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ECB+ articles of three topics as one JSONL file (each record its own source)."""
+    rows = [json.loads(line) for line in (data_dir / "clustering-dev" / "ecbplus.jsonl").open(encoding="utf-8")]
+    path = tmp_path_factory.mktemp("records") / "ecb.jsonl"
+    keep = [{"title": r["title"], "text": r["text"], "published": r.get("published")} for r in rows if r["topic_id"] in TOPICS]
+    path.write_text("".join(json.dumps(r) + "\n" for r in keep), encoding="utf-8")
+    return path
+
+
+def cli(*args: str) -> dict:
+    res = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout) if "--json" in args else {}
+
+
+def state(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        one = lambda sql: int(conn.execute(sql).fetchone()[0])  # noqa: E731
+        return {
+            "articles": one("SELECT COUNT(*) FROM articles WHERE status='ok'"),
+            "extracted": one("""SELECT COUNT(*) FROM articles WHERE EXISTS
+                                (SELECT 1 FROM json_each(articles.data, '$.stages') WHERE value='extract')"""),
+            "assigned": one("SELECT COUNT(*) FROM story_members"),
+            "stories": one("SELECT COUNT(*) FROM stories"),
+            "compared": one("SELECT COUNT(*) FROM comparisons"),
+        }
+
+
+def partition(db: Path) -> set[frozenset[str]]:
+    with sqlite3.connect(db) as conn:
+        groups: dict[str, set[str]] = {}
+        for a, s in conn.execute("SELECT article_id, story_id FROM story_members"):
+            groups.setdefault(s, set()).add(a)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_update_does_only_what_is_missing(records: Path, seeds_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    cli("ingest", *map(str, seeds[:4]), "--db", str(db), "-q")
+    first = cli("update", "--db", str(db), "--json")
+    assert (first["extracted"], first["assigned"], first["compared"]) == (4, 4, 1)
+    again = cli("update", "--db", str(db), "--json")
+    assert (again["extracted"], again["assigned"], again["compared"]) == (0, 0, 0)
+    cli("ingest", str(seeds[4]), "--db", str(db), "-q")  # one more article of the same event
+    more = cli("update", "--db", str(db), "--json")
+    assert (more["extracted"], more["assigned"], more["compared"]) == (1, 1, 1)
+    assert state(db)["stories"] == 1
+    # a change of settings makes the stored comparison stale: only the comparison is redone
+    other = cli("update", "--db", str(db), "--briefing-words", "60", "--json")
+    assert (other["extracted"], other["assigned"], other["compared"]) == (0, 0, 1)
+
+
+def test_report_is_written_from_the_store_without_caches(seeds_dir: Path, tmp_path: Path) -> None:
+    db, out = tmp_path / "s.db", tmp_path / "out"
+    cli("ingest", str(seeds_dir), "--db", str(db), "-q")
+    cli("update", "--db", str(db), "--json")
+    res = CliRunner().invoke(main, ["report", "-o", str(out), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    (story,) = data["stories"]
+    assert len(story["articles"]) == 5 and story["comparison"]["briefing"]
+    assert "stories.embedding" not in (out / "report.json").read_text(encoding="utf-8")
+    assert "from the store" in (out / "report.html").read_text(encoding="utf-8")
+    missing = CliRunner().invoke(main, ["report", "no-such-story", "-o", str(out), "--db", str(db)])
+    assert missing.exit_code == 1 and "no such story" in missing.output
+
+
+def _kill_when(db: Path, ready: str, batch: int) -> None:
+    """Run `update` in a subprocess and SIGKILL it as soon as ``ready`` (a key of ``state``) has grown."""
+    before = state(db)[ready] if db.exists() else 0
+    cmd = [sys.executable, "-c", "from newsprism.cli import main; main()", "update", "--db", str(db),
+           "--batch", str(batch), "--json"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 240
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if state(db)[ready] > before:
+                    break
+            except sqlite3.OperationalError:  # locked for a moment
+                pass
+            time.sleep(0.02)
+        assert proc.poll() is None, f"update finished before {ready} could be interrupted"
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+
+
+def test_update_after_kill_finishes_with_nothing_done_twice(records: Path, tmp_path: Path) -> None:
+    """Kill -9 during extraction, during grouping and during comparison; each re-run takes up
+    exactly what was left, and the end state is the one an uninterrupted run gives."""
+    clean, db = tmp_path / "clean.db", tmp_path / "killed.db"
+    for path in (clean, db):
+        cli("ingest", str(records), "--db", str(path), "-q")
+    cli("update", "--db", str(clean), "--batch", "10", "--json")
+    for phase in ("extracted", "assigned", "compared"):
+        _kill_when(db, phase, 10)
+    left = state(db)
+    assert 0 < left["extracted"] and left["compared"] < state(clean)["compared"]
+    last = cli("update", "--db", str(db), "--batch", "10", "--json")
+    assert last["extracted"] == left["articles"] - left["extracted"]  # nothing extracted twice
+    assert last["assigned"] == left["articles"] - left["assigned"]
+    assert state(db) == state(clean)
+    assert partition(db) == partition(clean)
+    done = cli("update", "--db", str(db), "--json")
+    assert (done["extracted"], done["assigned"], done["compared"]) == (0, 0, 0)
+    with sqlite3.connect(db) as conn:  # every story's comparison is of its current members
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
