@@ -132,3 +132,39 @@ def test_update_after_kill_finishes_with_nothing_done_twice(records: Path, tmp_p
     assert (done["extracted"], done["assigned"], done["compared"]) == (0, 0, 0)
     with sqlite3.connect(db) as conn:  # every story's comparison is of its current members
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_statement_vectors_are_made_once_per_article(seeds_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-comparing a story that gained one article encodes that article's statements only, and
+    the comparison read from cached vectors is the one fresh vectors give."""
+    from newsprism.clean import clean_document
+    from newsprism.compare import similarity
+    from newsprism.compare.story import compare_story
+    from newsprism.extract.annotate import annotate_many
+    from newsprism.ingest.sources import Ingestor
+    from newsprism.model import Story
+    from newsprism.store import Store
+
+    arts = annotate_many([clean_document(d) for d in Ingestor().iter_documents([str(seeds_dir)])])
+    encoded: list[str] = []
+    real = similarity.embed_texts
+
+    def counting(texts: list[str]) -> object:
+        encoded.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(similarity, "embed_texts", counting)
+    with Store() as store:
+        for a in arts:
+            store.put(a)
+        compare_story(Story("s"), arts[:4], cache=store)
+        first = len(encoded)
+        assert first > 50
+        fresh = compare_story(Story("s"), arts)  # no cache: every statement encoded
+        encoded.clear()
+        cached = compare_story(Story("s"), arts, cache=store)
+        fifth = " ".join([arts[4].text, arts[4].title or "", *arts[4].captions])
+        assert encoded and len(encoded) < first / 2
+        assert all(t in fifth for t in encoded)  # only the new article's statements were encoded
+        for key in ("briefing", "facts", "events", "conflicts"):
+            assert cached[key] == fresh[key], key

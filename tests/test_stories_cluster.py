@@ -143,7 +143,7 @@ def test_stories_cluster_keeps_vectors_in_the_store_not_on_the_article(ecb: tupl
         store.put(a)
         first = StoryClusterer(cache=store).vector(a)
         assert not any("embedding" in k for k in a.extras)
-        monkeypatch.setattr(cluster, "_memory", cluster.OrderedDict())  # a new process
+        monkeypatch.setattr(cluster, "_memory", cluster.Memory(10))  # a new process
         monkeypatch.setattr(cluster, "embed_articles", lambda *x, **k: pytest.fail("embedded again"))
         again = Article.from_dict(a.to_dict())
         assert np.allclose(StoryClusterer(cache=store).vector(again), first, atol=2e-3)

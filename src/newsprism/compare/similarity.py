@@ -21,6 +21,7 @@ import numpy as np
 from scipy import sparse
 
 from newsprism.compare.statements import Statement
+from newsprism.vectors import VectorCache, digest, half
 
 W_TFIDF, W_ENT = 0.85, 0.15
 W_TFIDF_EMB, W_ENT_EMB, W_EMB_ON = 0.45, 0.10, 0.45
@@ -59,6 +60,38 @@ def embed_texts(texts: list[str]) -> np.ndarray:
     from newsprism.stories.embed import get_embedder
 
     return np.asarray(get_embedder().embed(texts), dtype=np.float32)
+
+
+SENTENCES_ID = "sentences"  # cache name of an article's statement vectors (the encoder id is added)
+
+
+def embed_statements(statements: Sequence[Statement], cache: VectorCache | None = None) -> np.ndarray:
+    """Unit vectors of the statements, made once per article: with ``cache`` (the store), an
+    article whose statements were embedded before (same texts, same encoder) is read back, and
+    only the others are encoded (re-comparing a story that gained one article encodes that
+    article alone). Vectors are rounded as a cache keeps them, cached or not."""
+    from newsprism.stories.embed import MAX_TOKENS, MODEL_ID
+
+    model = f"{MODEL_ID}-{SENTENCES_ID}{MAX_TOKENS}"
+    out = np.zeros((len(statements), 384), dtype=np.float32)
+    by_article: dict[str, list[int]] = {}
+    for i, s in enumerate(statements):
+        by_article.setdefault(s.article.id, []).append(i)
+    digests = {a: digest(model, *(statements[i].text for i in idx)) for a, idx in by_article.items()}
+    stored = cache.get_vectors(list(by_article), model) if cache is not None else {}
+    todo: list[str] = []
+    for a, idx in by_article.items():
+        hit = stored.get(a)
+        if hit is not None and hit[0] == digests[a] and hit[1].size == len(idx) * out.shape[1]:
+            out[idx] = hit[1].reshape(len(idx), -1)
+        else:
+            todo.append(a)
+    rows = [i for a in todo for i in by_article[a]]
+    if rows:
+        out[rows] = half(embed_texts([statements[i].text for i in rows]))
+        if cache is not None:
+            cache.put_vectors(((a, digests[a], out[by_article[a]].ravel()) for a in todo), model)
+    return out
 
 
 def _entity_dice(statements: Sequence[Statement]) -> np.ndarray:

@@ -56,20 +56,23 @@ from newsprism.compare.facts import (
 from newsprism.compare.framing import compare_framing
 from newsprism.compare.lexicon import Lexicon, default_lexicon
 from newsprism.compare.selection import BRIEFING_WORDS
-from newsprism.compare.similarity import EMBED_MAX_STATEMENTS, embed_texts, similarity_matrix
+from newsprism.compare.similarity import EMBED_MAX_STATEMENTS, embed_statements, similarity_matrix
 from newsprism.compare.background import background_statements
 from newsprism.compare.statements import build_statements
 from newsprism.compare.timeline import build_timeline
 from newsprism.model import Article, Story
+from newsprism.vectors import VectorCache
 
 COMPARISON_SCHEMA = "newsprism.comparison"
 COMPARISON_VERSION = 1
 
 
 def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None = None, use_embeddings: bool = True,
-                  briefing_words: int = BRIEFING_WORDS, trace: dict[str, Any] | None = None) -> dict[str, Any]:
+                  briefing_words: int = BRIEFING_WORDS, trace: dict[str, Any] | None = None,
+                  cache: VectorCache | None = None) -> dict[str, Any]:
     """Compare a story's member articles (already annotated by the extract stage); the briefing
-    stays within ``briefing_words`` words (``trace``: see :func:`build_briefing`)."""
+    stays within ``briefing_words`` words (``trace``: see :func:`build_briefing`; ``cache``:
+    where statement vectors are kept between runs, see :func:`embed_statements`)."""
     t0 = time.perf_counter()
     lexicon = lexicon or default_lexicon()
     arts = [a for a in articles if a.text and a.status != "rejected"]
@@ -80,7 +83,7 @@ def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None
     # background claims ("... ahead of his first visit to the country since 2000") follow the
     # statements; they only ever join facts other outlets report (facts.join_pass / keep_parts)
     every = statements + background_statements(statements, fields)
-    vectors = embed_texts([s.text for s in every]) if use_embeddings and n <= EMBED_MAX_STATEMENTS else None
+    vectors = embed_statements(every, cache) if use_embeddings and n <= EMBED_MAX_STATEMENTS else None
     sim_all, _, embedded = similarity_matrix(every, use_embeddings, fit=n, emb=vectors)
     sim = sim_all[:n, :n]
     threshold = THRESHOLD_EMBEDDING if embedded else THRESHOLD_LEXICAL

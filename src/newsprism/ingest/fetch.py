@@ -58,6 +58,9 @@ class Fetched:
     content: bytes
     content_type: str
     charset: str | None
+    etag: str | None = None  # validators for the next conditional GET
+    last_modified: str | None = None
+    not_modified: bool = False  # 304: the caller's copy is current (no content)
 
 
 @dataclass
@@ -208,12 +211,16 @@ class Fetcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def get(self, url: str) -> Fetched:
-        """Fetch ``url`` within the budget; raise FetchError (one line, naming the URL) on failure."""
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        """Fetch ``url`` within the budget; raise FetchError (one line, naming the URL) on failure.
+
+        With ``etag`` / ``last_modified`` (from an earlier fetch) the GET is conditional: a
+        server whose copy has not changed answers 304 and ``Fetched.not_modified`` is set."""
         budget = Budget(self.settings.timeout)
         token = _BUDGET.set(budget)
+        headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
         try:
-            return self._get(url, budget)
+            return self._get(url, budget, headers)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:  # httpx/urllib on odd URLs
             raise FetchError(E_FETCH, f"invalid URL ({type(exc).__name__}: {str(exc)[:120]})", url) from exc
         except httpx.HTTPError as exc:
@@ -225,8 +232,11 @@ class Fetcher:
         finally:
             _BUDGET.reset(token)
 
-    def _get(self, url: str, budget: Budget) -> Fetched:
-        with self._client.stream("GET", url) as resp:
+    def _get(self, url: str, budget: Budget, headers: dict[str, str] | None = None) -> Fetched:
+        with self._client.stream("GET", url, headers=headers) as resp:
+            validators = {"etag": resp.headers.get("etag"), "last_modified": resp.headers.get("last-modified")}
+            if resp.status_code == 304:
+                return Fetched(str(resp.url), b"", "", None, not_modified=True, **validators)
             if resp.status_code >= 400:
                 raise FetchError(E_HTTP, f"HTTP {resp.status_code}", url)
             ctype = resp.headers.get("content-type", "")
@@ -247,7 +257,7 @@ class Fetcher:
                 chunks.append(chunk)
             if budget.expired():
                 raise _timed_out(budget, url)
-            return Fetched(str(resp.url), b"".join(chunks), mime, resp.charset_encoding)
+            return Fetched(str(resp.url), b"".join(chunks), mime, resp.charset_encoding, **validators)
 
 
 def _timed_out(budget: Budget, url: str) -> FetchError:

@@ -40,14 +40,13 @@ import datetime as dt
 import hashlib
 import math
 import re
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 
 from newsprism.model import Article, Story
+from newsprism.vectors import Memory, VectorCache, digest
 from newsprism.stories.embed import DIM, LEAD_ID, MODEL_ID, Embedder, embed_articles, get_embedder, lead_text
 from newsprism.stories.features import (
     FEATURES,
@@ -413,29 +412,13 @@ class StoryClusterer:
         )
 
 
-class VectorCache(Protocol):
-    """Where article vectors persist between runs (``newsprism.store.Store`` is one): apart from
-    the article record, so a cache never reaches the report or the API."""
-
-    def get_vectors(self, ids: Sequence[str], model: str) -> dict[str, tuple[str, np.ndarray]]: ...
-
-    def put_vectors(self, items: Iterable[tuple[str, str, np.ndarray]], model: str) -> None: ...
-
-
-MEMORY_VECTORS = 50_000  # vectors kept in process (float16: ~38 MB), so one run never embeds a lead twice
-_memory: OrderedDict[str, np.ndarray] = OrderedDict()
+MEMORY_VECTORS = 50_000  # leads kept in process (float16: ~38 MB), so one run never embeds a lead twice
+_memory = Memory(MEMORY_VECTORS)
 
 
 def lead_digest(article: Article) -> str:
     """What an article's vector is a function of: the encoder, the lead length and the lead text."""
-    return hashlib.sha1(f"{LEAD_ID}\n{lead_text(article)}".encode("utf-8")).hexdigest()[:20]
-
-
-def _remember(digest: str, vector: np.ndarray) -> None:
-    _memory[digest] = np.asarray(vector, dtype=np.float16)
-    _memory.move_to_end(digest)
-    while len(_memory) > MEMORY_VECTORS:
-        _memory.popitem(last=False)
+    return digest(LEAD_ID, lead_text(article))
 
 
 def embed_many(articles: Sequence[Article], embedder: Embedder | None = None, cache: VectorCache | None = None) -> np.ndarray:
@@ -449,17 +432,16 @@ def embed_many(articles: Sequence[Article], embedder: Embedder | None = None, ca
         hit = stored.get(a.id)
         if hit is not None and hit[0] in ("", d):  # "": moved from an older store, trusted by model
             out[i] = hit[1]
-            _remember(d, hit[1])
-        elif d in _memory:
-            out[i] = _memory[d]
-            _memory.move_to_end(d)
+            _memory.put(d, hit[1])
+        elif (v := _memory.get(d)) is not None:
+            out[i] = v
             unstored.append(i)
         else:
             todo.append(i)
     if todo:
         for i, v in zip(todo, embed_articles([articles[i] for i in todo], embedder or get_embedder())):
             out[i] = v
-            _remember(digests[i], v)
+            _memory.put(digests[i], v)
     if cache is not None and (todo or unstored):
         cache.put_vectors(((articles[i].id, digests[i], out[i]) for i in sorted(todo + unstored)), LEAD_ID)
     return out
