@@ -372,6 +372,51 @@ def update(db: str, briefing_words: int | None, aliases: str | None, lexicon: st
 
 
 @main.command()
+@click.argument("sources", type=click.Path(exists=True, dir_okay=False))
+@db_option
+@click.option("--every", default="15m", show_default=True, help="How often each source is polled (e.g. 30s, 15m, 2h).")
+@click.option("--host-delay", default="1s", show_default=True, help="Pause between two requests to one host.")
+@click.option("--once", is_flag=True, help="Poll every source once, update, and exit (e.g. from cron).")
+@briefing_option
+@click.option("-q", "--quiet", is_flag=True, help="No line per round.")
+def watch(sources: str, db: str, every: str, host_delay: str, once: bool, briefing_words: int | None, quiet: bool) -> None:
+    """Follow the feeds and pages listed in SOURCES (one URL a line): poll each with a
+    conditional GET, ingest only new items, and update their stories. Ctrl-C stops it; the
+    store stays consistent and the next run goes on from there."""
+    from newsprism.pipeline import Pipeline
+    from newsprism.watch import Watcher, parse_duration, read_sources
+
+    try:
+        urls, problems = read_sources(sources)
+        interval, delay = parse_duration(every), parse_duration(host_delay)
+    except ConfigError as exc:
+        err.print(f"error: {escape(str(exc))}")
+        sys.exit(2)
+    for p in problems:
+        err.print(f"[red]skipped[/red] {escape(p.location)}: {p.code}: {escape(p.message)}")
+    if not urls:
+        err.print(f"error: {escape(sources)}: no source URLs")
+        sys.exit(2)
+
+    def show(rnd: Any) -> None:
+        for p in rnd.failed:
+            err.print(f"[red]skipped[/red] {escape(p.location)}: {p.code}: {escape(p.message)}")
+        if not quiet:
+            err.print(escape(rnd.line()))
+
+    with _store(db) as store:
+        watcher = Watcher(Pipeline(store, briefing_words=briefing_words), urls, interval, delay)
+        try:
+            watcher.run(1 if once else None, show)
+        except KeyboardInterrupt:
+            err.print("stopped: everything fetched and processed before the interruption is stored")
+            sys.exit(130)
+        except StoreError as exc:
+            err.print(f"error: {escape(str(exc))}")
+            sys.exit(3)
+
+
+@main.command()
 @click.argument("story_ids", nargs=-1)
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for report.json/.md/.html.")
 @db_option

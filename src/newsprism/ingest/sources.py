@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 from pathlib import Path
 
-from newsprism.errors import E_BINARY, E_NOTFOUND, E_SIZE, E_TYPE, InputError
+from newsprism.errors import E_BINARY, E_FETCH, E_NOTFOUND, E_SIZE, E_TYPE, InputError
 from newsprism.ingest.decode import decode_bytes, maybe_gunzip
 from newsprism.ingest.feeds import FeedLink, looks_like_feed, parse_feed
-from newsprism.ingest.fetch import Fetcher, FetchSettings
+from newsprism.ingest.fetch import Fetched, Fetcher, FetchSettings
 from newsprism.ingest.inflate import FilePrefix, inflate_members, is_gzip
 from newsprism.ingest.manifest import MANIFEST_NAMES, Manifest
 from newsprism.ingest.records import iter_jsonl, iter_records
@@ -98,6 +98,10 @@ class Ingestor:
         self._fetcher = fetcher
         self.manifest = manifest or Manifest()
         self.limits = limits
+        # Feed links to leave alone (``newsprism watch``: links already followed), and a call
+        # made once a link's documents have all been taken.
+        self.skip_link: Callable[[str], bool] = lambda url: False
+        self.link_done: Callable[[str], None] = lambda url: None
 
     @property
     def fetcher(self) -> Fetcher:
@@ -227,7 +231,11 @@ class Ingestor:
 
     # -- network -------------------------------------------------------------------------
     def _url(self, url: str) -> Iterator[RawDocument | InputError]:
-        fetched = self.fetcher.get(url)
+        yield from self.from_fetched(self.fetcher.get(url), url)
+
+    def from_fetched(self, fetched: Fetched, url: str) -> Iterator[RawDocument | InputError]:
+        """Documents of a fetched URL: a feed's entries (link-only entries fetched in turn), a
+        JSON list's records, or the page itself."""
         text, encoding = decode_bytes(maybe_gunzip(fetched.content, url, self.limits), url, fetched.charset)
         if "rss" in fetched.content_type or "atom" in fetched.content_type or looks_like_feed(text):
             yield from self._feed(text, url, now_iso())
@@ -251,7 +259,14 @@ class Ingestor:
             if isinstance(item, (RawDocument, InputError)):
                 yield item
                 continue
-            yield from self._feed_link(item, location)
+            if self.skip_link(item.url):
+                continue
+            transient = False
+            for doc in self._feed_link(item, location):
+                transient = transient or (isinstance(doc, InputError) and doc.code == E_FETCH)  # unreachable, timed out
+                yield doc
+            if not transient:  # a link that failed for a while is tried again next time
+                self.link_done(item.url)
 
     def _feed_link(self, link: FeedLink, feed_location: str) -> Iterator[RawDocument | InputError]:
         try:

@@ -256,6 +256,28 @@ class Store:
                     (article_id, model, digest, np.asarray(vector, dtype=np.float16).tobytes(), article_id),
                 )
 
+    # -- watch ----------------------------------------------------------------------------
+    def watch_state(self) -> dict[str, dict[str, Any]]:
+        """url -> {etag, last_modified, polled_at, failures, next_poll, last_error} of watched sources."""
+        return {r["url"]: dict(r) for r in self.conn.execute("SELECT * FROM watch_sources")}
+
+    def put_watch(self, url: str, etag: str | None, last_modified: str | None, polled_at: float, failures: int,
+                  next_poll: float, last_error: str | None) -> None:
+        with self.transaction() as c:
+            c.execute(
+                """INSERT OR REPLACE INTO watch_sources(url, etag, last_modified, polled_at, failures, next_poll, last_error)
+                   VALUES (?,?,?,?,?,?,?)""",
+                (url, etag, last_modified, polled_at, failures, next_poll, last_error),
+            )
+
+    def link_seen(self, url: str) -> bool:
+        """The feed link was followed on an earlier poll."""
+        return self.conn.execute("SELECT 1 FROM watch_links WHERE url=?", (url,)).fetchone() is not None
+
+    def mark_link(self, url: str) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO watch_links(url) VALUES (?)", (url,))
+
     # -- stories --------------------------------------------------------------------------
     def put_stories(self, stories: Iterable[Story], replace_all: bool = False) -> None:
         with self.transaction() as c:

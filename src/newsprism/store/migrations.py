@@ -137,12 +137,36 @@ def m005_comparisons(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE stories SET data=? WHERE id=?", (json.dumps(d, ensure_ascii=False), story_id))
 
 
+def m006_watch(conn: sqlite3.Connection) -> None:
+    """What ``newsprism watch`` knows between runs: each source's validators, failures and next
+    poll time, and the feed links already followed."""
+    _script(
+        conn,
+        """
+        CREATE TABLE watch_sources (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            polled_at REAL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_poll REAL NOT NULL DEFAULT 0,
+            last_error TEXT
+        );
+        CREATE TABLE watch_links (
+            url TEXT PRIMARY KEY,
+            seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_articles", m001_articles),
     ("002_stories", m002_stories),
     ("003_fts_rowid", m003_fts_rowid),
     ("004_vectors", m004_vectors),
     ("005_comparisons", m005_comparisons),
+    ("006_watch", m006_watch),
 ]
 
 
