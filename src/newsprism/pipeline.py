@@ -90,11 +90,12 @@ class UpdateReport:
     interrupted: bool = False
     aborted: str | None = None
     seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage: extract, stories, compare
 
     def to_dict(self) -> dict[str, Any]:
         return {"extracted": self.extracted, "assigned": self.assigned, "compared": self.compared,
                 "stories": len(self.story_ids), "interrupted": self.interrupted, "aborted": self.aborted,
-                "seconds": round(self.seconds, 3)}
+                "seconds": round(self.seconds, 3), "stage_seconds": {k: round(v, 3) for k, v in self.stage_seconds.items()}}
 
 
 def _optional(module: str, name: str) -> Any:
@@ -254,13 +255,18 @@ class Pipeline:
             pending = self.store.pending_extraction()
             if pending:
                 self.load_aliases()
+            t = time.perf_counter()
             for i in range(0, len(pending), batch):
                 report.extracted += len(self.extract(self.store.get_many(pending[i:i + batch])))
+            report.stage_seconds["extract"] = time.perf_counter() - t
+            t = time.perf_counter()
             waiting = self.store.unassigned()
             for i in range(0, len(waiting), batch):
                 done = self.stories(self.store.get_many(waiting[i:i + batch]), compare=False)
                 report.assigned += min(batch, len(waiting) - i)
                 report.story_ids.extend(s.id for s in done if s.id not in report.story_ids)
+            report.stage_seconds["stories"] = time.perf_counter() - t
+            t = time.perf_counter()
             compare = self.comparer()
             if compare is not None:
                 settings = self.compare_settings()
@@ -271,6 +277,7 @@ class Pipeline:
                         report.compared += 1
                         if story.id not in report.story_ids:
                             report.story_ids.append(story.id)
+            report.stage_seconds["compare"] = time.perf_counter() - t
         except KeyboardInterrupt:
             report.interrupted = True
         except StoreError as exc:

@@ -34,6 +34,7 @@ REPORT_VERSION = 1
 
 # Article-entry keys only the HTML / Markdown views use; write_reports keeps them out of report.json.
 VIEW_ONLY = ("text_html", "title_html", "captions_html", "anchors")
+STORY_VIEW_ONLY = ("charts",)  # rendered SVG of the comparison: the comparison itself is in the JSON
 
 
 def article_entry(a: Article, cited: Iterable[Mapping[str, Any]] = ()) -> dict[str, Any]:
@@ -328,8 +329,10 @@ def write_reports(data: dict[str, Any], out_dir: Path) -> list[Path]:
     """Write report.json, report.md and report.html into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / "report.json", out_dir / "report.md", out_dir / "report.html"]
-    public = {**data, "articles": [{k: v for k, v in a.items() if k not in VIEW_ONLY} for a in data["articles"]]}
-    paths[0].write_text(json.dumps(public, ensure_ascii=False, indent=2), encoding="utf-8")
+    public = {**data, "articles": [{k: v for k, v in a.items() if k not in VIEW_ONLY} for a in data["articles"]],
+              "stories": [{k: v for k, v in s.items() if k not in STORY_VIEW_ONLY} for s in data["stories"]]}
+    # compact: indentation alone made report.json 1.7x larger (pretty-print with `jq .` or `python -m json.tool`)
+    paths[0].write_text(json.dumps(public, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     paths[1].write_text(render_markdown(data), encoding="utf-8")
     paths[2].write_text(render_html(data), encoding="utf-8")
     return paths
