@@ -168,3 +168,17 @@ def test_statement_vectors_are_made_once_per_article(seeds_dir: Path, monkeypatc
         assert all(t in fifth for t in encoded)  # only the new article's statements were encoded
         for key in ("briefing", "facts", "events", "conflicts"):
             assert cached[key] == fresh[key], key
+
+
+def test_update_redoes_extraction_when_the_alias_file_changes(seeds_dir: Path, tmp_path: Path) -> None:
+    """Extraction depends on the user's alias file: articles extracted with another one (or
+    none) are extracted again, and their stories compared again; the same file twice does nothing."""
+    db = tmp_path / "s.db"
+    aliases = tmp_path / "aliases.json"
+    aliases.write_text(json.dumps({"Kim Jong Un": {"label": "PERSON", "aliases": ["the Supreme Leader"]}}), encoding="utf-8")
+    cli("ingest", str(seeds_dir), "--db", str(db), "-q")
+    cli("update", "--db", str(db), "--json")
+    first = cli("update", "--db", str(db), "--aliases", str(aliases), "--json")
+    assert (first["extracted"], first["assigned"], first["compared"]) == (5, 0, 1)
+    again = cli("update", "--db", str(db), "--aliases", str(aliases), "--json")
+    assert (again["extracted"], again["assigned"], again["compared"]) == (0, 0, 0)

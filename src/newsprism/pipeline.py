@@ -29,6 +29,7 @@ from newsprism.model import Article, RawDocument, Story
 from newsprism.store import Store
 
 Progress = Callable[[str, str], None]  # (event, location) -> None
+EXTRACT_SETTINGS = "extract.settings"  # Article.extras key: the settings it was extracted with (none: defaults)
 
 
 @dataclass
@@ -206,8 +207,23 @@ class Pipeline:
             return articles
         aliases = self.load_aliases()
         done = annotate(articles, progress=lambda loc: self.progress("extracted", loc), aliases=aliases)
+        settings = self.extract_settings()
+        for a in done:
+            a.extras.pop(EXTRACT_SETTINGS, None)
+            if settings:
+                a.extras[EXTRACT_SETTINGS] = settings
         self.store.update_many(done)
         return list(done)
+
+    def extract_settings(self) -> str:
+        """What an extraction depends on besides the article: the user's alias file ("" for the
+        packaged table). An article extracted with other settings is extracted again."""
+        if not self.aliases_file:
+            return ""
+        try:
+            return "aliases:" + hashlib.sha1(Path(self.aliases_file).read_bytes()).hexdigest()[:16]
+        except OSError as exc:
+            raise ConfigError(f"{self.aliases_file}: cannot read alias file: {exc.strerror or exc}") from exc
 
     def stories(self, articles: list[Article], compare: bool = True) -> list[Story]:
         """Group into stories, settle dates from each story, and (``compare``) compare each story."""
@@ -238,7 +254,7 @@ class Pipeline:
         if self.lexicon_file:
             lexicon = hashlib.sha1(Path(self.lexicon_file).read_bytes()).hexdigest()[:16]
         return json.dumps({"comparison": version, "newsprism": __version__, "briefing_words": self.briefing_words,
-                           "lexicon": lexicon}, sort_keys=True)
+                           "lexicon": lexicon, "extract": self.extract_settings()}, sort_keys=True)
 
     # -- backlog --------------------------------------------------------------------------
     def update(self, batch: int = 200) -> UpdateReport:
@@ -252,7 +268,7 @@ class Pipeline:
         report = UpdateReport()
         start = time.perf_counter()
         try:
-            pending = self.store.pending_extraction()
+            pending = self.store.pending_extraction(self.extract_settings())
             if pending:
                 self.load_aliases()
             t = time.perf_counter()
@@ -312,17 +328,24 @@ class Pipeline:
         if self.lexicon_file and _optional("newsprism.compare", "compare_story") is not None:
             self.load_lexicon()
         report = self.ingest(targets)
-        articles = self.store.get_many(report.article_ids)
         if not report.interrupted and not report.aborted:
-            articles = self.extract(articles)
-            report.stories = self.stories(articles)
-            # Read back with the dates the stories settled. A story this run touched may hold
-            # articles stored by earlier runs; its comparison cites them, so the report lists
-            # them too (after this run's own articles).
-            earlier = dict.fromkeys(i for s in report.stories for i in s.members)
-            for i in report.article_ids:
-                earlier.pop(i, None)
-            articles = self.store.get_many([*report.article_ids, *earlier])
+            # The store's backlog, this run's articles included, in batches: what was extracted,
+            # grouped or compared before (with the same settings) is not done again.
+            done = self.update()
+            report.interrupted, report.aborted = done.interrupted, report.aborted or done.aborted
+            story_of = self.store.story_of_many(report.article_ids)
+            touched = dict.fromkeys(story_of[i] for i in report.article_ids if i in story_of)
+            report.stories = [s for s in (self.store.get_story(i) for i in touched) if s is not None]
+            for story in report.stories:
+                stored = self.store.get_comparison(story.id)
+                if stored is not None:
+                    story.extras["comparison"] = stored[1]
+        # A story this run touched may hold articles stored by earlier runs; its comparison
+        # cites them, so the report lists them too (after this run's own articles).
+        earlier = dict.fromkeys(i for s in report.stories for i in s.members)
+        for i in report.article_ids:
+            earlier.pop(i, None)
+        articles = self.store.get_many([*report.article_ids, *earlier])
         data = build_report(articles, report, self.store)
         write_reports(data, Path(out_dir))
         return report, data

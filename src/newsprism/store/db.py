@@ -207,11 +207,14 @@ class Store:
         except sqlite3.OperationalError as exc:
             raise StoreError(f"bad search query {query!r}: {exc}") from exc
 
-    def pending_extraction(self) -> list[str]:
-        """Ids of usable articles the extract stage has not annotated yet, in storage order."""
+    def pending_extraction(self, settings: str = "") -> list[str]:
+        """Ids of usable articles the extract stage has not annotated yet, or annotated with
+        other settings than ``settings`` (``extras["extract.settings"]``, "" for the defaults),
+        in storage order."""
         return [r[0] for r in self.conn.execute(
-            """SELECT id FROM articles WHERE status='ok' AND NOT EXISTS
-               (SELECT 1 FROM json_each(articles.data, '$.stages') WHERE value='extract') ORDER BY rowid""")]
+            """SELECT id FROM articles WHERE status='ok' AND (NOT EXISTS
+               (SELECT 1 FROM json_each(articles.data, '$.stages') WHERE value='extract')
+               OR coalesce(json_extract(data, '$.extras."extract.settings"'), '') != ?) ORDER BY rowid""", (settings,))]
 
     def unassigned(self) -> list[str]:
         """Ids of usable articles in no story yet, in publication order (undated last)."""
