@@ -182,3 +182,34 @@ def test_update_redoes_extraction_when_the_alias_file_changes(seeds_dir: Path, t
     assert (first["extracted"], first["assigned"], first["compared"]) == (5, 0, 1)
     again = cli("update", "--db", str(db), "--aliases", str(aliases), "--json")
     assert (again["extracted"], again["assigned"], again["compared"]) == (0, 0, 0)
+
+
+def test_many_stories_give_one_report_per_story_and_an_index(seeds_dir: Path, examples_dir: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """From SPLIT_FROM stories a report is an index page plus one report per story (lowered
+    here so that two real corpora suffice): each story's report holds its own articles only,
+    and every link of the index points at a file that exists."""
+    import re
+
+    from newsprism.report import build
+
+    db, out = tmp_path / "s.db", tmp_path / "out"
+    cli("ingest", str(seeds_dir), str(examples_dir), "--db", str(db), "-q")
+    cli("update", "--db", str(db), "--json")
+    n = state(db)["stories"]
+    assert n >= 2
+    monkeypatch.setattr(build, "SPLIT_FROM", 2)
+    res = CliRunner().invoke(main, ["report", "-o", str(out), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    index = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert index["schema"] == "newsprism.report-index" and len(index["stories"]) == n
+    html = (out / "report.html").read_text(encoding="utf-8")
+    md = (out / "report.md").read_text(encoding="utf-8")
+    for s in index["stories"]:
+        assert s["compared"] and s["lead"]
+        part = json.loads((out / f"{s['report']}.json").read_text(encoding="utf-8"))
+        (story,) = part["stories"]
+        assert story["id"] == s["id"] and {a["id"] for a in part["articles"]} == set(story["members"])
+        assert f'href="{s["report"]}.html"' in html and f"]({s['report']}.md)" in md
+    linked = re.findall(r'href="([^"#]+)"', html)
+    assert linked and all((out / target).is_file() for target in linked)

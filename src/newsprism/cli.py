@@ -423,13 +423,12 @@ def watch(sources: str, db: str, every: str, host_delay: str, once: bool, briefi
 def report(story_ids: tuple[str, ...], out_dir: str, db: str) -> None:
     """Write the report of STORY_IDS (default: every story) from the store, as compared last
     (run `newsprism update` first for stories not compared yet)."""
-    from newsprism.report.build import report_from_store, write_reports
+    from newsprism.report.build import write_store_reports
 
     with _store(db) as store:
         stories = [_story_or_exit(store, i) for i in story_ids] if story_ids else store.list_stories()
-        data = report_from_store(store, stories)
-    write_reports(data, Path(out_dir))
-    stale = sum(1 for s in data["stories"] if not s.get("comparison"))
+        data = write_store_reports(store, stories, Path(out_dir))
+    stale = sum(1 for s in data["stories"] if not s.get("comparison") and not s.get("compared"))
     note = f" ({stale} not compared yet: run `newsprism update`)" if stale else ""
     err.print(f"{len(data['stories'])} stories{note}; report written to {escape(out_dir)}/report.html, report.md, report.json")
 

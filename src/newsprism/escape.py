@@ -139,6 +139,14 @@ def md_link(label: Any, target: str) -> Markup:
     return Markup(f"[{md_text(label)}](#{target})")
 
 
+def md_file_link(label: Any, path: str) -> Markup:
+    """``[label](path)``: a link to a file of the report we wrote (``path`` relative, checked to
+    hold only path characters we generate); otherwise the label alone, as escaped text."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_.-]+)*", path or "") or ".." in path:
+        return Markup(md_text(label))
+    return Markup(f"[{md_text(label)}]({path})")
+
+
 def md_id(value: Any) -> Markup:
     """An id for ``<a id="…">`` in Markdown: raw HTML, where escapes do not apply, so any
     character outside ``[A-Za-z0-9_-]`` is replaced (our ids never hold one)."""
@@ -172,4 +180,5 @@ def markdown_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
     env.filters["url"] = md_url
     env.filters["id"] = md_id
     env.globals["md_link"] = md_link
+    env.globals["md_file_link"] = md_file_link
     return env

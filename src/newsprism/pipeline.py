@@ -321,7 +321,7 @@ class Pipeline:
     # -- whole job ------------------------------------------------------------------------
     def analyze(self, targets: list[str], out_dir: str | Path) -> tuple[RunReport, dict[str, Any]]:
         """Ingest everything, run every stage on this run's articles, write the reports."""
-        from newsprism.report.build import build_report, write_reports
+        from newsprism.report.build import write_store_reports
 
         if _optional("newsprism.extract.annotate", "annotate_many") is not None:
             self.load_aliases()  # a malformed --aliases / --lexicon stops before ingesting, not after
@@ -336,18 +336,9 @@ class Pipeline:
             story_of = self.store.story_of_many(report.article_ids)
             touched = dict.fromkeys(story_of[i] for i in report.article_ids if i in story_of)
             report.stories = [s for s in (self.store.get_story(i) for i in touched) if s is not None]
-            for story in report.stories:
-                stored = self.store.get_comparison(story.id)
-                if stored is not None:
-                    story.extras["comparison"] = stored[1]
         # A story this run touched may hold articles stored by earlier runs; its comparison
         # cites them, so the report lists them too (after this run's own articles).
-        earlier = dict.fromkeys(i for s in report.stories for i in s.members)
-        for i in report.article_ids:
-            earlier.pop(i, None)
-        articles = self.store.get_many([*report.article_ids, *earlier])
-        data = build_report(articles, report, self.store)
-        write_reports(data, Path(out_dir))
+        data = write_store_reports(self.store, report.stories, Path(out_dir), report, report.article_ids)
         return report, data
 
 

@@ -88,7 +88,10 @@ def embed_statements(statements: Sequence[Statement], cache: VectorCache | None 
             todo.append(a)
     rows = [i for a in todo for i in by_article[a]]
     if rows:
-        out[rows] = half(embed_texts([statements[i].text for i in rows]))
+        # each distinct text once: syndicated copies and repeated background claims share sentences
+        texts = list(dict.fromkeys(statements[i].text for i in rows))
+        vecs = dict(zip(texts, half(embed_texts(texts))))
+        out[rows] = np.stack([vecs[statements[i].text] for i in rows])
         if cache is not None:
             cache.put_vectors(((a, digests[a], out[by_article[a]].ravel()) for a in todo), model)
     return out

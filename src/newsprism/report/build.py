@@ -29,6 +29,7 @@ from newsprism.model import SCHEMA_VERSION, Article, Story, outlet_name
 from newsprism.store import Store
 
 REPORT_SCHEMA = "newsprism.report"
+REPORT_INDEX_SCHEMA = "newsprism.report-index"  # many stories: the index of one report per story
 REPORT_VERSION = 1
 
 
@@ -56,16 +57,6 @@ def article_entry(a: Article, cited: Iterable[Mapping[str, Any]] = ()) -> dict[s
     for n, nd in zip(a.numbers, d["numbers"]):
         nd["display"] = figure_text(n.value, n.approx, n.unit, n.span.text)  # how the views print it
     return d
-
-
-def report_from_store(store: Store, stories: Sequence[Story]) -> dict[str, Any]:
-    """The report of stored stories with their stored comparisons and their member articles."""
-    for s in stories:
-        stored = store.get_comparison(s.id)
-        if stored is not None:
-            s.extras["comparison"] = stored[1]
-    articles = store.get_many(dict.fromkeys(i for s in stories for i in s.members))
-    return build_report(articles, None, store, stories)
 
 
 def build_report(articles: list[Article], run: Any, store: Store | None = None,
@@ -323,6 +314,55 @@ def render_story_markdown(story: Any, comparison: dict[str, Any]) -> str:
 def render_html(data: dict[str, Any]) -> str:
     return _env().get_template("report.html.j2").render(
         r=data, targets=page_targets(data), passage_css=Markup(passage_css(data.get("articles", []))))
+
+
+SPLIT_FROM = 20  # stories in one report: from this many, one report per story plus an index page
+
+
+def write_store_reports(store: Store, stories: Sequence[Story], out_dir: Path, run: Any = None,
+                        article_ids: Sequence[str] = ()) -> dict[str, Any]:
+    """Reports of stored stories with their stored comparisons (``article_ids``: the run's own
+    articles, listed first). Up to :data:`SPLIT_FROM` stories: one report of everything.
+    From that many, one report per story in ``stories/<id>/`` and an index (``report.json`` /
+    ``.md`` / ``.html``) listing the stories with links: no giant file, and only one story's
+    articles are held in memory at a time. Returns the top-level report data."""
+    for s in stories:
+        stored = store.get_comparison(s.id)
+        if stored is not None:
+            s.extras["comparison"] = stored[1]
+    members = dict.fromkeys(i for s in stories for i in s.members)
+    if len(stories) < SPLIT_FROM:
+        ids = list(dict.fromkeys([*article_ids, *members]))
+        data = build_report(store.get_many(ids), run, store, stories)
+        write_reports(data, out_dir)
+        return data
+    index: dict[str, Any] = {
+        "schema": REPORT_INDEX_SCHEMA, "version": REPORT_VERSION, "article_schema_version": SCHEMA_VERSION,
+        "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "run": run.to_dict() if run is not None else {}, "stories": [], "unassigned": [],
+    }
+    for s in stories:
+        folder = f"stories/{_UNSAFE_ID.sub('_', s.id)}"
+        part = build_report(store.get_many(list(s.members)), run, store, [s])
+        part["run"] = {}
+        write_reports(part, out_dir / folder)
+        comparison = s.extras.pop("comparison", None) or {}
+        lines = (comparison.get("briefing") or {}).get("summary") or []
+        index["stories"].append({
+            "id": s.id, "label": s.label, "date_start": s.date_start, "date_end": s.date_end, "size": len(s.members),
+            "independent_outlets": s.independent_outlets, "compared": bool(comparison),
+            "lead": lines[0].get("text") if lines else None, "report": f"{folder}/report",
+        })
+    for i in article_ids:
+        if i not in members:
+            a = store.get(i)
+            if a is not None:
+                index["unassigned"].append({"id": a.id, "title": a.title, "status": a.status})
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "report.json").write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    (out_dir / "report.md").write_text(_md_env().get_template("index.md.j2").render(r=index), encoding="utf-8")
+    (out_dir / "report.html").write_text(_env().get_template("index.html.j2").render(r=index), encoding="utf-8")
+    return index
 
 
 def write_reports(data: dict[str, Any], out_dir: Path) -> list[Path]:
