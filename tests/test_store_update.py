@@ -213,3 +213,38 @@ def test_many_stories_give_one_report_per_story_and_an_index(seeds_dir: Path, ex
         assert f'href="{s["report"]}.html"' in html and f"]({s['report']}.md)" in md
     linked = re.findall(r'href="([^"#]+)"', html)
     assert linked and all((out / target).is_file() for target in linked)
+
+
+def test_compare_reads_the_parses_the_extract_stage_kept(seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison parses no body the extract stage parsed already (its parse is kept in the
+    store), and the comparison made from kept parses is the one fresh parses give."""
+    from newsprism.compare import statements
+    from newsprism.compare.story import compare_story
+    from newsprism.model import Story
+    from newsprism.pipeline import Pipeline
+    from newsprism.store import Store
+
+    with Store(tmp_path / "s.db") as store:
+        pipe = Pipeline(store)
+        run = pipe.ingest([str(seeds_dir)])
+        arts = pipe.extract(store.get_many(run.article_ids))
+        parsed: list[str] = []
+        real = statements.get_nlp
+
+        class Counting:
+            def pipe(self, texts: object, **kw: object) -> object:
+                texts = list(texts)  # type: ignore[call-overload]
+                parsed.extend(texts)
+                return real().pipe(texts, **kw)
+
+        monkeypatch.setattr(statements, "get_nlp", lambda: Counting())
+        cached = compare_story(Story("s"), arts, cache=store)
+        bodies = {a.text for a in arts}
+        assert not bodies & set(parsed)  # captions only, if any
+        parsed.clear()
+        again = compare_story(Story("s"), arts, cache=store)
+        assert parsed == []  # captions kept by the first comparison too
+        monkeypatch.undo()
+        fresh = compare_story(Story("s"), arts)
+        for key in ("briefing", "facts", "events", "conflicts", "timeline", "framing"):
+            assert cached[key] == fresh[key] == again[key], key

@@ -205,14 +205,19 @@ class Pipeline:
         annotate = _optional("newsprism.extract.annotate", "annotate_many")
         if annotate is None:
             return articles
+        from newsprism.extract.nlp import docs_to_bytes, parser_id
+
         aliases = self.load_aliases()
-        done = annotate(articles, progress=lambda loc: self.progress("extracted", loc), aliases=aliases)
+        parses: list[tuple[str, bytes]] = []  # kept for the compare stage, which then parses no body again
+        done = annotate(articles, progress=lambda loc: self.progress("extracted", loc), aliases=aliases,
+                        keep=lambda a, doc: parses.append((a.id, docs_to_bytes([doc]))))
         settings = self.extract_settings()
         for a in done:
             a.extras.pop(EXTRACT_SETTINGS, None)
             if settings:
                 a.extras[EXTRACT_SETTINGS] = settings
         self.store.update_many(done)
+        self.store.put_parses(parses, parser_id())
         return list(done)
 
     def extract_settings(self) -> str:

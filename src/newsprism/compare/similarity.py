@@ -21,7 +21,7 @@ import numpy as np
 from scipy import sparse
 
 from newsprism.compare.statements import Statement
-from newsprism.vectors import VectorCache, digest, half
+from newsprism.caches import VectorCache, digest, half
 
 W_TFIDF, W_ENT = 0.85, 0.15
 W_TFIDF_EMB, W_ENT_EMB, W_EMB_ON = 0.45, 0.10, 0.45

@@ -42,9 +42,10 @@ from newsprism.compare.sentences import _lines, _pieces, _trim, sentence_spans
 from newsprism.compare.vocabulary import EVENT_NOUN_CONCEPTS, FIRST_PERSON, GENERIC_VERBS, HAPPENING_VERBS, concept, happening
 from newsprism.extract.annotate import anchor_date
 from newsprism.extract.entities import AliasTable, extract_entities, link_partial_ids
-from newsprism.extract.nlp import get_nlp
+from newsprism.extract.nlp import docs_from_bytes, docs_to_bytes, get_nlp, parser_id
 from newsprism.extract.numbers import extract_numbers
 from newsprism.extract.times import extract_times
+from newsprism.caches import ParseCache
 from newsprism.model import Article, Entity, Mention, NumberClaim, TimeExpr
 
 
@@ -122,14 +123,27 @@ def _annotate_extra(doc: Doc, a: Article) -> tuple[list[Mention], list[TimeExpr]
     return mentions, times, numbers
 
 
-def parse_fields(articles: list[Article]) -> list[FieldDoc]:
-    """Parse every body, title and caption of the story in one spaCy pass."""
+def parse_fields(articles: list[Article], cache: ParseCache | None = None) -> list[FieldDoc]:
+    """Parse every body and caption of the story in one spaCy pass; with ``cache`` (the store),
+    the parses kept by the extract stage or an earlier comparison are read back (a cached doc
+    is used only for the very text it was made from) and what is new is kept."""
     jobs: list[tuple[Article, str, int, str]] = []
     for a in articles:
         jobs.append((a, "text", 0, a.text))
         for i, c in enumerate(a.captions):
             jobs.append((a, "caption", i, c))
-    docs = get_nlp().pipe((j[3] for j in jobs), batch_size=32)
+    model = parser_id() if cache is not None else ""
+    cached: dict[str, dict[str, Doc]] = {}
+    if cache is not None:
+        for aid, data in cache.get_parses([a.id for a in articles], model).items():
+            cached[aid] = {d.text: d for d in docs_from_bytes(data)}
+    todo = [k for k, j in enumerate(jobs) if j[3] not in cached.get(j[0].id, {})]
+    parsed = dict(zip(todo, get_nlp().pipe((jobs[k][3] for k in todo), batch_size=32)))
+    docs = [parsed[k] if k in parsed else cached[j[0].id][j[3]] for k, j in enumerate(jobs)]
+    if cache is not None and parsed:
+        fresh = {jobs[k][0].id for k in parsed}
+        cache.put_parses(((a.id, docs_to_bytes([d for j, d in zip(jobs, docs) if j[0].id == a.id]))
+                          for a in articles if a.id in fresh), model)
     out: list[FieldDoc] = []
     for (a, fld, i, txt), doc in zip(jobs, docs):
         if fld == "text":
@@ -252,9 +266,11 @@ def _sources_in(fd: FieldDoc, s: int, e: int, text: str) -> tuple[bool, list[str
     return attributed, list(dict.fromkeys(n.strip() for n in names if n.strip()))
 
 
-def build_statements(articles: list[Article], fields: list[FieldDoc] | None = None) -> tuple[list[Statement], list[FieldDoc]]:
-    """All statements of a story, in article order, with features filled in."""
-    fields = fields if fields is not None else parse_fields(articles)
+def build_statements(articles: list[Article], fields: list[FieldDoc] | None = None,
+                     cache: ParseCache | None = None) -> tuple[list[Statement], list[FieldDoc]]:
+    """All statements of a story, in article order, with features filled in (``cache``: where
+    parses are kept, see :func:`parse_fields`)."""
+    fields = fields if fields is not None else parse_fields(articles, cache)
     keys = independence_keys(articles)
     idmap = _id_links(fields)
     for fd in fields:

@@ -61,7 +61,7 @@ from newsprism.compare.background import background_statements
 from newsprism.compare.statements import build_statements
 from newsprism.compare.timeline import build_timeline
 from newsprism.model import Article, Story
-from newsprism.vectors import VectorCache
+from newsprism.caches import Caches
 
 COMPARISON_SCHEMA = "newsprism.comparison"
 COMPARISON_VERSION = 1
@@ -69,16 +69,17 @@ COMPARISON_VERSION = 1
 
 def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None = None, use_embeddings: bool = True,
                   briefing_words: int = BRIEFING_WORDS, trace: dict[str, Any] | None = None,
-                  cache: VectorCache | None = None) -> dict[str, Any]:
+                  cache: Caches | None = None) -> dict[str, Any]:
     """Compare a story's member articles (already annotated by the extract stage); the briefing
-    stays within ``briefing_words`` words (``trace``: see :func:`build_briefing`; ``cache``:
-    where statement vectors are kept between runs, see :func:`embed_statements`)."""
+    stays within ``briefing_words`` words (``trace``: see :func:`build_briefing`; ``cache``: the
+    store, where statement vectors and parses
+    are kept between runs: see :func:`embed_statements` and :func:`parse_fields`)."""
     t0 = time.perf_counter()
     lexicon = lexicon or default_lexicon()
     arts = [a for a in articles if a.text and a.status != "rejected"]
     keys = independence_keys(arts)
     outlet_of = {a.id: outlet_label(a) for a in arts}
-    statements, fields = build_statements(arts)
+    statements, fields = build_statements(arts, cache=cache)
     n = len(statements)
     # background claims ("... ahead of his first visit to the country since 2000") follow the
     # statements; they only ever join facts other outlets report (facts.join_pass / keep_parts)

@@ -82,9 +82,11 @@ def annotate(article: Article, doc: Doc, aliases: AliasTable | None = None) -> A
 
 
 def annotate_many(
-    articles: list[Article], progress: Callable[[str], None] | None = None, aliases: AliasTable | None = None
+    articles: list[Article], progress: Callable[[str], None] | None = None, aliases: AliasTable | None = None,
+    keep: Callable[[Article, Doc], None] | None = None,
 ) -> list[Article]:
-    """Parse in batches (both cores for large inputs) and annotate each article in order."""
+    """Parse in batches (both cores for large inputs) and annotate each article in order
+    (``keep``: called with each article and its parse, e.g. to cache the parse)."""
     nlp = get_nlp()
     aliases = aliases or AliasTable.load()
     n_process = 2 if len(articles) >= PARALLEL_FROM else 1
@@ -92,6 +94,8 @@ def annotate_many(
     out = []
     for article, doc in zip(articles, docs):
         out.append(annotate(article, doc, aliases))
+        if keep is not None:
+            keep(article, doc)
         if progress:
             progress(article.origin.location)
     return out

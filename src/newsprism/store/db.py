@@ -259,6 +259,30 @@ class Store:
                     (article_id, model, digest, np.asarray(vector, dtype=np.float16).tobytes(), article_id),
                 )
 
+    def get_parses(self, ids: Sequence[str], model: str) -> dict[str, bytes]:
+        """article id -> serialized parses of its fields, for those cached with ``model``."""
+        out: dict[str, bytes] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                f"SELECT article_id, data FROM parses WHERE model=? AND article_id IN ({marks})", [model, *chunk]
+            ):
+                out[r["article_id"]] = bytes(r["data"])
+        return out
+
+    def put_parses(self, items: Iterable[tuple[str, bytes]], model: str) -> None:
+        """Cache (article id, serialized parses) rows in one transaction; ids not stored as
+        articles are skipped."""
+        with self.transaction() as c:
+            for article_id, data in items:
+                c.execute(
+                    """INSERT OR REPLACE INTO parses(article_id, model, data)
+                       SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM articles WHERE id=?)""",
+                    (article_id, model, data, article_id),
+                )
+
     # -- watch ----------------------------------------------------------------------------
     def watch_state(self) -> dict[str, dict[str, Any]]:
         """url -> {etag, last_modified, polled_at, failures, next_poll, last_error} of watched sources."""

@@ -160,6 +160,22 @@ def m006_watch(conn: sqlite3.Connection) -> None:
     )
 
 
+def m007_parses(conn: sqlite3.Connection) -> None:
+    """Each article's spaCy parses (body, and captions once compared) as DocBin bytes, apart
+    from the article record: the comparison reads them instead of parsing again."""
+    _script(
+        conn,
+        """
+        CREATE TABLE parses (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (article_id, model)
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_articles", m001_articles),
     ("002_stories", m002_stories),
@@ -167,6 +183,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("004_vectors", m004_vectors),
     ("005_comparisons", m005_comparisons),
     ("006_watch", m006_watch),
+    ("007_parses", m007_parses),
 ]
 
 

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from newsprism.model import Article, Story
-from newsprism.vectors import Memory, VectorCache, digest
+from newsprism.caches import Memory, VectorCache, digest
 from newsprism.stories.embed import DIM, LEAD_ID, MODEL_ID, Embedder, embed_articles, get_embedder, lead_text
 from newsprism.stories.features import (
     FEATURES,

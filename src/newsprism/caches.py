@@ -1,12 +1,13 @@
-"""Vectors are made once: where the encoder's output is kept between calls and between runs.
+"""What is made once per article and kept: encoder vectors and spaCy parses.
 
-The story clusterer embeds each article's lead, the comparison each article's statements; both
-depend only on the article's own text, so they are cached by article, apart from the article
-record (a cache never reaches the report or the API), with a digest of exactly what was
-embedded: a changed text, lead length or encoder never reuses a stale vector. The store
-(:class:`newsprism.store.Store`) implements :class:`VectorCache`; :class:`Memory` keeps recent
-vectors in the process, bounded. Vectors are kept as float16 (half the bytes; cosines move by
-about 1e-3).
+The story clusterer embeds each article's lead, the comparison each article's statements, and
+both the extract stage and the comparison need the article's parse; all depend only on the
+article's own text, so they are cached by article, apart from the article record (a cache never
+reaches the report or the API), with a digest of exactly what was made (or the text itself): a
+changed text, lead length, encoder or parser never reuses a stale result. The store
+(:class:`newsprism.store.Store`) implements :class:`VectorCache` and :class:`ParseCache`;
+:class:`Memory` keeps recent vectors in the process, bounded. Vectors are kept as float16 (half
+the bytes; cosines move by about 1e-3).
 """
 
 from __future__ import annotations
@@ -29,6 +30,22 @@ class VectorCache(Protocol):
     def put_vectors(self, items: Iterable[tuple[str, str, np.ndarray]], model: str) -> None:
         """Keep (article id, digest, array) rows under ``model``."""
         ...
+
+
+class ParseCache(Protocol):
+    """Per-article spaCy parses (``DocBin`` bytes) that persist between runs."""
+
+    def get_parses(self, ids: Sequence[str], model: str) -> dict[str, bytes]:
+        """article id -> serialized docs of its fields, for those cached under ``model``."""
+        ...
+
+    def put_parses(self, items: Iterable[tuple[str, bytes]], model: str) -> None:
+        """Keep (article id, serialized docs) rows under ``model``."""
+        ...
+
+
+class Caches(VectorCache, ParseCache, Protocol):
+    """Both kinds: what the compare stage reads back (the store is one)."""
 
 
 def digest(*parts: str) -> str:
