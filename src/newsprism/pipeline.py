@@ -268,7 +268,7 @@ class Pipeline:
         missing or stale. Each batch of articles and each story's comparison is written as it
         finishes, so a kill loses at most the batch or story in hand and a re-run continues
         from there (nothing finished is done again)."""
-        from newsprism.stories.assign import compare_and_store, comparison_inputs
+        from newsprism.stories.assign import assign_backlog, compare_and_store, comparison_inputs
 
         report = UpdateReport()
         start = time.perf_counter()
@@ -282,10 +282,10 @@ class Pipeline:
             report.stage_seconds["extract"] = time.perf_counter() - t
             t = time.perf_counter()
             waiting = self.store.unassigned()
-            for i in range(0, len(waiting), batch):
-                done = self.stories(self.store.get_many(waiting[i:i + batch]), compare=False)
-                report.assigned += min(batch, len(waiting) - i)
-                report.story_ids.extend(s.id for s in done if s.id not in report.story_ids)
+            if waiting:
+                done = assign_backlog(self.store, waiting, None, self.compare_settings(), batch)
+                report.assigned = len(waiting)
+                report.story_ids.extend(s.id for s in done)
             report.stage_seconds["stories"] = time.perf_counter() - t
             t = time.perf_counter()
             compare = self.comparer()

@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Callable
 
 from newsprism.model import Article, Story
-from newsprism.stories.cluster import Settings, StoryClusterer, cluster_batch, embed_many, publication_order
+from newsprism.stories.cluster import Settings, StoryClusterer, cluster_batch, embed_many
 from newsprism.stories.features import published_day
 from newsprism.stories.settle import settle_dates
 from newsprism.store import Store
@@ -28,16 +28,16 @@ from newsprism.store import Store
 Compare = Callable[[Story, list[Article]], dict]
 
 
-def _stored_stories_near(store: Store, articles: list[Article], days: int, undated_limit: int = 200) -> list[Story]:
-    """Stored stories that a new article could still join: active within ``days`` of the run's
-    dates, plus the most recently updated undated ones (bounded, so cost does not grow with the
-    store)."""
-    dated = [d for d in (published_day(a) for a in articles) if d is not None]
+def _stored_stories_near(store: Store, days: list[dt.date | None], window: int, undated_limit: int = 200) -> list[Story]:
+    """Stored stories that a new article (of publication ``days``, None if undated) could still
+    join: active within ``window`` days of the run's dates, plus the most recently updated
+    undated ones (bounded, so cost does not grow with the store)."""
+    dated = [d for d in days if d is not None]
     rows: list[sqlite3.Row] = []
     if dated:
-        lo = (min(dated) - dt.timedelta(days=days)).isoformat()
+        lo = (min(dated) - dt.timedelta(days=window)).isoformat()
         rows += store.conn.execute("SELECT data FROM stories WHERE date_end >= ?", (lo,)).fetchall()
-    if len(dated) < len(articles):  # an article without a trusted date may belong to any recent story
+    if len(dated) < len(days):  # an article without a trusted date may belong to any recent story
         rows += store.conn.execute(
             "SELECT data FROM stories ORDER BY updated_at DESC, rowid DESC LIMIT ?", (undated_limit,)
         ).fetchall()
@@ -107,23 +107,41 @@ def assign_stories(store: Store, articles: list[Article], compare: Compare | Non
     The clusterer resumes from the stored stories a new article could still join (no stored
     decision is re-made), then takes each new article in publication order.
     """
-    ok = [a for a in articles if a.status == "ok"]
-    if not ok:
+    ok = {a.id: a for a in articles if a.status == "ok"}
+    return _assign(store, list(ok), lambda ids: [ok[i] for i in ids], compare, compare_settings, None)
+
+
+def assign_backlog(store: Store, ids: list[str], compare: Compare | None = None, compare_settings: str = "",
+                   batch: int = 200) -> list[Story]:
+    """:func:`assign_stories` for stored articles read ``batch`` at a time: one clusterer over
+    the whole backlog in publication order (the stories do not depend on the batch size), and
+    only one batch of articles in memory."""
+    return _assign(store, ids, store.get_many, compare, compare_settings, batch)
+
+
+def _assign(store: Store, ids: list[str], load: Callable[[list[str]], list[Article]], compare: Compare | None,
+            compare_settings: str, batch: int | None) -> list[Story]:
+    if not ids:
         return []
     settings = Settings()
-    in_story = store.story_of_many([a.id for a in ok])
-    new = [a for a in ok if a.id not in in_story]
+    in_story = store.story_of_many(ids)
+    new = [i for i in ids if i not in in_story]
     clusterer = StoryClusterer(settings, cache=store)
     if new:
-        stored = _stored_stories_near(store, new, 2 * settings.window_days)
-        members = store.get_many([m for st in stored for m in st.members])
-        clusterer.resume(stored, members)
-        vectors = embed_many(new, cache=store)  # kept in the store's vector table for later runs
-        for i in publication_order(new):
-            sid, _score = clusterer.add(new[i], vectors[i])
-            in_story[new[i].id] = sid
+        step = batch or len(new)
+        days: dict[str, dt.date | None] = {}
+        for k in range(0, len(new), step):
+            days.update((a.id, published_day(a)) for a in load(new[k:k + step]))
+        rank = {i: k for k, i in enumerate(new)}
+        order = sorted(days, key=lambda i: (days[i] is None, days[i] or dt.date.min, rank[i]))  # publication order
+        stored = _stored_stories_near(store, list(days.values()), 2 * settings.window_days)
+        clusterer.resume(stored, store.get_many([m for st in stored for m in st.members]))
+        for k in range(0, len(order), step):
+            arts = load(order[k:k + step])
+            for a, v in zip(arts, embed_many(arts, cache=store)):  # vectors kept in the store for later runs
+                in_story[a.id] = clusterer.add(a, v)[0]
     by_id = {s.id: s for s in clusterer.stories()}
-    touched_ids = list(dict.fromkeys(in_story[a.id] for a in ok))
+    touched_ids = list(dict.fromkeys(in_story[i] for i in ids if i in in_story))
     touched = [by_id.get(sid) or store.get_story(sid) for sid in touched_ids]
     return finish_stories(store, [s for s in touched if s is not None], compare, compare_settings)
 
