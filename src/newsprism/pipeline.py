@@ -324,8 +324,9 @@ class Pipeline:
         return self._lexicon
 
     # -- whole job ------------------------------------------------------------------------
-    def analyze(self, targets: list[str], out_dir: str | Path) -> tuple[RunReport, dict[str, Any]]:
-        """Ingest everything, run every stage on this run's articles, write the reports."""
+    def analyze(self, targets: list[str], out_dir: str | Path | None) -> tuple[RunReport, dict[str, Any]]:
+        """Ingest everything, run every stage on this run's articles, write the reports into
+        ``out_dir`` (None: none written; the run's stories carry their comparisons either way)."""
         from newsprism.report.build import write_store_reports
 
         if _optional("newsprism.extract.annotate", "annotate_many") is not None:
@@ -341,6 +342,12 @@ class Pipeline:
             story_of = self.store.story_of_many(report.article_ids)
             touched = dict.fromkeys(story_of[i] for i in report.article_ids if i in story_of)
             report.stories = [s for s in (self.store.get_story(i) for i in touched) if s is not None]
+        if out_dir is None:
+            for story in report.stories:
+                stored = self.store.get_comparison(story.id)
+                if stored is not None:
+                    story.extras["comparison"] = stored[1]
+            return report, {}
         # A story this run touched may hold articles stored by earlier runs; its comparison
         # cites them, so the report lists them too (after this run's own articles).
         data = write_store_reports(self.store, report.stories, Path(out_dir), report, report.article_ids)
