@@ -259,3 +259,27 @@ def test_stories_do_not_depend_on_the_batch_size(records: Path, tmp_path: Path) 
         cli("ingest", str(records), "--db", str(path), "-q")
         cli("update", "--db", str(path), "--batch", batch, "--json")
     assert partition(small) == partition(large)
+
+
+def test_a_failed_comparison_is_reported_then_redone(seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A compare bug is recorded on the story (E902) and leaves it stale; the next update
+    compares it again and the error is gone from the stored story."""
+    from newsprism.pipeline import Pipeline
+    from newsprism.store import Store
+
+    with Store(tmp_path / "s.db") as store:
+        pipe = Pipeline(store)
+        pipe.ingest([str(seeds_dir)])
+        real = pipe.comparer()
+
+        def broken(story: object, members: object) -> dict:
+            raise RuntimeError("compare bug")
+
+        monkeypatch.setattr(pipe, "comparer", lambda: broken)
+        first = pipe.update()
+        (story,) = store.list_stories()
+        assert first.compared == 1 and story.extras["errors"][0].startswith("E902") and store.get_comparison(story.id) is None
+        monkeypatch.setattr(pipe, "comparer", lambda: real)
+        again = pipe.update()
+        (story,) = store.list_stories()
+        assert again.compared == 1 and "errors" not in story.extras and store.get_comparison(story.id) is not None

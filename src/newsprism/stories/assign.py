@@ -72,7 +72,8 @@ def compare_and_store(store: Store, story: Story, compare: Compare, settings: st
         story.extras["errors"] = [f"E902: compare failed ({type(exc).__name__}: {exc})"]
         store.put_stories([story])
         return
-    story.extras.pop("errors", None)
+    if story.extras.pop("errors", None) is not None:
+        store.put_stories([story])  # an earlier failure is no longer the story's state
     story.extras["comparison"] = comparison
     store.put_comparison(story.id, comparison_inputs(story, settings), comparison)
 
