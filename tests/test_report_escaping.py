@@ -151,3 +151,16 @@ def test_templates_never_mark_input_safe() -> None:
     templates = Path(__file__).resolve().parents[1] / "src" / "newsprism" / "report" / "templates"
     for t in templates.iterdir():
         assert "|safe" not in t.read_text(encoding="utf-8").replace(" ", ""), t.name
+
+
+def test_md_file_link_links_only_paths_we_write() -> None:
+    """The index's Markdown links to per-story reports: a label from input is escaped text and a
+    path that is not one of ours (a scheme, a parent directory, markup) gives the label alone."""
+    from newsprism.escape import md_file_link
+
+    assert str(md_file_link("Storm hits coast", "stories/story-0a1b/report.md")) == "[Storm hits coast](stories/story-0a1b/report.md)"
+    for bad in ("javascript:alert(1)", "../../etc/passwd", "stories/x)](http://evil", "/abs/path.md", "stories/a b.md", ""):
+        out = str(md_file_link("label", bad))
+        assert "](" not in out, bad
+    hostile = str(md_file_link("x](javascript:alert(1)) <img src=x onerror=alert(1)>", "stories/s/report.md"))
+    assert len(re.findall(r"(?<!\\)\]\(", hostile)) == 1 and "<img" not in hostile  # the label's "](" is escaped
