@@ -28,6 +28,17 @@ def names(conn: sqlite3.Connection) -> list[str]:
 
 
 # -- migrations --------------------------------------------------------------------------------
+def old_store(path: Path, applied: int) -> sqlite3.Connection:
+    """A store as an earlier version left it: only the first ``applied`` migrations run."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    old = mig.MIGRATIONS[:applied]
+    for _, fn in old:
+        fn(conn)
+    conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    conn.executemany("INSERT INTO _migrations(name) VALUES (?)", [(n,) for n, _ in old])
+    return conn
+
+
 def test_store_migrations_recorded_and_idempotent(tmp_path: Path) -> None:
     db = tmp_path / "m.db"
     with Store(db) as store:
@@ -205,12 +216,7 @@ def test_store_fts_rows_keyed_by_rowid_after_migration(tmp_path: Path, seeds_dir
 
     docs = [clean_document(d) for d in Ingestor().iter_documents([str(seeds_dir)])]
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    old = mig.MIGRATIONS[:2]
-    for name, fn in old:
-        fn(conn)
-    conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-    conn.executemany("INSERT INTO _migrations(name) VALUES (?)", [(n,) for n, _ in old])
+    conn = old_store(path, 2)
     for a in docs[:2]:  # rows written the old way: FTS rowids unrelated to article rowids
         conn.execute(
             "INSERT INTO articles(id, location, status, data, title) VALUES (?,?,?,?,?)",
@@ -243,12 +249,7 @@ def test_store_moves_cached_vectors_out_of_the_article_record(tmp_path: Path, se
     import numpy as np
 
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    old = mig.MIGRATIONS[:3]
-    for name, fn in old:
-        fn(conn)
-    conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-    conn.executemany("INSERT INTO _migrations(name) VALUES (?)", [(n,) for n, _ in old])
+    conn = old_store(path, 3)
     a = seed_articles[0]
     vec = np.linspace(-1, 1, 384).astype(np.float16)
     d = a.to_dict()

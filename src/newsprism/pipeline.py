@@ -148,7 +148,7 @@ class Pipeline:
                     report.rejected.append(Problem(item.location, item.code, item.message))
                     self.progress("rejected", item.location)
                     continue
-                self._ingest_one(item, report)
+                self.ingest_document(item, report)
         except KeyboardInterrupt:
             report.interrupted = True
         except StoreError as exc:  # the store failed mid-run: keep the counts of what went in
@@ -156,7 +156,8 @@ class Pipeline:
         report.seconds += time.perf_counter() - start
         return report
 
-    def _ingest_one(self, raw: RawDocument, report: RunReport) -> None:
+    def ingest_document(self, raw: RawDocument, report: RunReport) -> None:
+        """Clean, de-duplicate and store one document, counting the outcome on ``report``."""
         location = raw.origin.location
         try:
             article = clean_document(raw, self.limits)
@@ -281,16 +282,16 @@ class Pipeline:
                 report.extracted += len(self.extract(self.store.get_many(pending[i:i + batch])))
             report.stage_seconds["extract"] = time.perf_counter() - t
             t = time.perf_counter()
+            settings = self.compare_settings()
             waiting = self.store.unassigned()
             if waiting:
-                done = assign_backlog(self.store, waiting, None, self.compare_settings(), batch)
+                done = assign_backlog(self.store, waiting, None, settings, batch)
                 report.assigned = len(waiting)
                 report.story_ids.extend(s.id for s in done)
             report.stage_seconds["stories"] = time.perf_counter() - t
             t = time.perf_counter()
             compare = self.comparer()
             if compare is not None:
-                settings = self.compare_settings()
                 current = self.store.comparison_inputs()
                 for story in self.store.list_stories():
                     if current.get(story.id) != comparison_inputs(story, settings):
@@ -343,10 +344,7 @@ class Pipeline:
             touched = dict.fromkeys(story_of[i] for i in report.article_ids if i in story_of)
             report.stories = [s for s in (self.store.get_story(i) for i in touched) if s is not None]
         if out_dir is None:
-            for story in report.stories:
-                stored = self.store.get_comparison(story.id)
-                if stored is not None:
-                    story.extras["comparison"] = stored[1]
+            self.store.with_comparisons(report.stories)
             return report, {}
         # A story this run touched may hold articles stored by earlier runs; its comparison
         # cites them, so the report lists them too (after this run's own articles).

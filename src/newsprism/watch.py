@@ -99,8 +99,13 @@ class Watcher:
         self._last_request: dict[str, float] = {}
         ingestor = pipeline.ingestor
         ingestor.skip_link = self.store.link_seen
-        ingestor.link_done = lambda url: self.store.mark_link(url)
+        ingestor.link_done = self._followed
+        self._links = 0  # links followed in the current round
         ingestor.fetcher.get = self._polite(ingestor.fetcher.get)  # link fetches are spaced per host too
+
+    def _followed(self, url: str) -> None:
+        self.store.mark_link(url)
+        self._links += 1
 
     def _polite(self, get: Callable[..., Any]) -> Callable[..., Any]:
         def wrapped(url: str, *args: Any, **kwargs: Any) -> Any:
@@ -130,42 +135,32 @@ class Watcher:
         rnd = Round()
         report = RunReport()
         state = self.store.watch_state()
-        fetched_links = [0]
-        mark = self.pipeline.ingestor.link_done
-
-        def done(url: str) -> None:
-            fetched_links[0] += 1
-            mark(url)
-
-        self.pipeline.ingestor.link_done = done
-        try:
-            for url in self.due(now_all):
-                rnd.polled += 1
-                old = state.get(url, {})
-                try:
-                    fetched = self.pipeline.ingestor.fetcher.get(url, old.get("etag"), old.get("last_modified"))
-                    if fetched.not_modified:
-                        rnd.not_modified += 1
-                    else:
-                        for doc in self.pipeline.ingestor.from_fetched(fetched, url):
-                            if isinstance(doc, InputError):
-                                report.rejected.append(_problem(doc))
-                            elif isinstance(doc, RawDocument):
-                                self.pipeline._ingest_one(doc, report)
-                except InputError as err:
-                    rnd.failed.append(err)
-                    failures = int(old.get("failures", 0)) + 1
-                    wait = self.every * min(2 ** failures, MAX_BACKOFF)
-                    self.store.put_watch(url, old.get("etag"), old.get("last_modified"), self.clock(), failures,
-                                         self.clock() + wait, f"{err.code}: {err.message}")
-                    continue
-                etag = fetched.etag or old.get("etag")
-                modified = fetched.last_modified or old.get("last_modified")
-                self.store.put_watch(url, etag, modified, self.clock(), 0, self.clock() + self.every, None)
-        finally:
-            self.pipeline.ingestor.link_done = mark
+        self._links = 0
+        for url in self.due(now_all):
+            rnd.polled += 1
+            old = state.get(url, {})
+            try:
+                fetched = self.pipeline.ingestor.fetcher.get(url, old.get("etag"), old.get("last_modified"))
+                if fetched.not_modified:
+                    rnd.not_modified += 1
+                else:
+                    for doc in self.pipeline.ingestor.from_fetched(fetched, url):
+                        if isinstance(doc, InputError):
+                            rnd.failed.append(doc)
+                        elif isinstance(doc, RawDocument):
+                            self.pipeline.ingest_document(doc, report)
+            except InputError as err:
+                rnd.failed.append(err)
+                failures = int(old.get("failures", 0)) + 1
+                wait = self.every * min(2 ** failures, MAX_BACKOFF)
+                self.store.put_watch(url, old.get("etag"), old.get("last_modified"), self.clock(), failures,
+                                     self.clock() + wait, f"{err.code}: {err.message}")
+                continue
+            etag = fetched.etag or old.get("etag")
+            modified = fetched.last_modified or old.get("last_modified")
+            self.store.put_watch(url, etag, modified, self.clock(), 0, self.clock() + self.every, None)
         rnd.new_articles = report.ingested
-        rnd.links_followed = fetched_links[0]
+        rnd.links_followed = self._links
         rnd.failed += [InputError(p.code, p.message, p.location) for p in report.rejected + report.failed]
         rnd.update = self.pipeline.update()
         if rnd.update.interrupted:  # update keeps what it finished; the watch stops with it
@@ -187,8 +182,3 @@ class Watcher:
             self.sleep(max(0.0, nxt - self.clock()))
         return done
 
-
-def _problem(err: InputError) -> Any:
-    from newsprism.pipeline import Problem
-
-    return Problem(err.location, err.code, err.message)

@@ -326,10 +326,7 @@ def write_store_reports(store: Store, stories: Sequence[Story], out_dir: Path, r
     From that many, one report per story in ``stories/<id>/`` and an index (``report.json`` /
     ``.md`` / ``.html``) listing the stories with links: no giant file, and only one story's
     articles are held in memory at a time. Returns the top-level report data."""
-    for s in stories:
-        stored = store.get_comparison(s.id)
-        if stored is not None:
-            s.extras["comparison"] = stored[1]
+    stories = store.with_comparisons(stories)
     members = dict.fromkeys(i for s in stories for i in s.members)
     if len(stories) < SPLIT_FROM:
         ids = list(dict.fromkeys([*article_ids, *members]))

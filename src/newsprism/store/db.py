@@ -235,18 +235,18 @@ class Store:
             yield r["id"], np.frombuffer(r["signature"], dtype=np.uint64)
 
     # -- caches -------------------------------------------------------------------------
-    def get_vectors(self, ids: Sequence[str], model: str) -> dict[str, tuple[str, np.ndarray]]:
-        """article id -> (digest of what was embedded, float32 vector) for those cached with ``model``."""
-        out: dict[str, tuple[str, np.ndarray]] = {}
+    def _rows_in(self, sql: str, ids: Sequence[str], *args: Any) -> Iterator[sqlite3.Row]:
+        """Rows of ``sql`` (whose ``{ids}`` is an ``IN`` list) for ``ids``, 500 at a time:
+        SQLite caps the number of bound parameters."""
         ids = list(ids)
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(
-                f"SELECT article_id, digest, vector FROM vectors WHERE model=? AND article_id IN ({marks})", [model, *chunk]
-            ):
-                out[r["article_id"]] = (r["digest"], np.frombuffer(r["vector"], dtype=np.float16).astype(np.float32))
-        return out
+            yield from self.conn.execute(sql.format(ids=",".join("?" * len(chunk))), [*args, *chunk])
+
+    def get_vectors(self, ids: Sequence[str], model: str) -> dict[str, tuple[str, np.ndarray]]:
+        """article id -> (digest of what was embedded, float32 vector) for those cached with ``model``."""
+        rows = self._rows_in("SELECT article_id, digest, vector FROM vectors WHERE model=? AND article_id IN ({ids})", ids, model)
+        return {r["article_id"]: (r["digest"], np.frombuffer(r["vector"], dtype=np.float16).astype(np.float32)) for r in rows}
 
     def put_vectors(self, items: Iterable[tuple[str, str, np.ndarray]], model: str) -> None:
         """Cache (article id, digest, vector) rows as float16, in one transaction; ids not stored
@@ -261,16 +261,8 @@ class Store:
 
     def get_parses(self, ids: Sequence[str], model: str) -> dict[str, bytes]:
         """article id -> serialized parses of its fields, for those cached with ``model``."""
-        out: dict[str, bytes] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(
-                f"SELECT article_id, data FROM parses WHERE model=? AND article_id IN ({marks})", [model, *chunk]
-            ):
-                out[r["article_id"]] = bytes(r["data"])
-        return out
+        rows = self._rows_in("SELECT article_id, data FROM parses WHERE model=? AND article_id IN ({ids})", ids, model)
+        return {r["article_id"]: bytes(r["data"]) for r in rows}
 
     def put_parses(self, items: Iterable[tuple[str, bytes]], model: str) -> None:
         """Cache (article id, serialized parses) rows in one transaction; ids not stored as
@@ -334,15 +326,8 @@ class Store:
 
     def story_of_many(self, article_ids: list[str]) -> dict[str, str]:
         """article id -> story id for the given articles that are already in a story."""
-        out: dict[str, str] = {}
-        for i in range(0, len(article_ids), 500):
-            chunk = article_ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(
-                f"SELECT article_id, story_id FROM story_members WHERE article_id IN ({marks})", chunk
-            ):
-                out[r["article_id"]] = r["story_id"]
-        return out
+        rows = self._rows_in("SELECT article_id, story_id FROM story_members WHERE article_id IN ({ids})", article_ids)
+        return {r["article_id"]: r["story_id"] for r in rows}
 
     def put_comparison(self, story_id: str, inputs: str, comparison: dict[str, Any]) -> None:
         """Store one story's comparison with the digest of what it was computed from."""
@@ -358,6 +343,15 @@ class Store:
         """(inputs digest, comparison) of a story, or None if it was never compared."""
         row = self.conn.execute("SELECT inputs, data FROM comparisons WHERE story_id=?", (story_id,)).fetchone()
         return (row["inputs"], json.loads(row["data"])) if row else None
+
+    def with_comparisons(self, stories: Iterable[Story]) -> list[Story]:
+        """The stories, each with its stored comparison (if any) on ``extras["comparison"]``."""
+        out = list(stories)
+        for s in out:
+            stored = self.get_comparison(s.id)
+            if stored is not None:
+                s.extras["comparison"] = stored[1]
+        return out
 
     def comparison_inputs(self) -> dict[str, str]:
         """story id -> the inputs digest of its stored comparison (stories never compared are absent)."""

@@ -59,11 +59,10 @@ def comparison_inputs(story: Story, settings: str = "") -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
-def compare_and_store(store: Store, story: Story, compare: Compare, settings: str = "",
-                      members: list[Article] | None = None) -> None:
+def compare_and_store(store: Store, story: Story, compare: Compare, settings: str = "") -> None:
     """Compare one story and store the comparison in its own transaction (kept on
     ``story.extras["comparison"]`` for this run's report); a failure is recorded on the story."""
-    members = members if members is not None else store.get_many(story.members)
+    members = store.get_many(story.members)
     if not members:
         return
     try:
