@@ -13,13 +13,15 @@ from typing import Any
 
 import pytest
 
+import newsprism
+
 
 @pytest.fixture(scope="module")
 def seeds_comparison(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("trust")
     subprocess.run([sys.executable, "-m", "newsprism", "analyze", str(seeds_dir), "-o", str(out / "r"), "--db", str(out / "s.db")],
                    check=True, capture_output=True, timeout=600)
-    report = json.loads((out / "r" / "report.json").read_text(encoding="utf-8"))
+    report = newsprism.read_report(out / "r" / "report.json")
     assert len(report["stories"]) == 1
     return report["stories"][0]["comparison"]
 
@@ -167,7 +169,7 @@ def test_conflicts_never_pit_an_article_against_itself_nor_equal_values(tmp_path
     corpus.write_text("".join(json.dumps(r) + "\n" for r in recs if r["cluster_id"] == "neus-train-0567"), encoding="utf-8")
     subprocess.run([sys.executable, "-m", "newsprism", "analyze", str(corpus), "-o", str(tmp_path / "r"),
                     "--db", str(tmp_path / "s.db"), "-q"], check=True, capture_output=True, timeout=600)
-    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    report = newsprism.read_report(tmp_path / "r" / "report.json")
     for c in _number_conflicts(report):
         values = [{f["value"] for f in side["figures"]} for side in c["sides"]]
         articles = [{f["article"] for f in side["figures"]} for side in c["sides"]]

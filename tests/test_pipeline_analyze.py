@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import newsprism
 from newsprism.cli import main
 
 SEED = {
@@ -22,7 +23,7 @@ def _analyze(src: Path, tmp: Path) -> dict:
     assert result.exit_code == 0, result.output
     for name in ("report.json", "report.md", "report.html"):
         assert (out / name).stat().st_size > 1000
-    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return newsprism.read_report(out / "report.json")
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import newsprism
 from newsprism.cli import main
 from newsprism.compare.common import iter_passages
 from newsprism.model import Article, Mention, Origin, Quote, Span
@@ -315,7 +316,7 @@ def _check_landing(items: list[tuple[str, bool | None]], cited: str) -> str | No
 
 def _expected(out: Path) -> tuple[dict[str, str], list[str], dict]:
     """Anchor id -> cited text for every passage of every comparison; the briefing's anchors."""
-    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    data = newsprism.read_report(out / "report.json")
     cited: dict[str, str] = {}
     briefing: list[str] = []
     for s in data["stories"]:

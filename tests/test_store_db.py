@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -205,6 +206,20 @@ def test_store_stories_round_trip_and_replace(seed_articles: list[Article]) -> N
         store.put_stories([Story("story-three", "All", {i: 1.0 for i in ids})], replace_all=True)
         assert [s.id for s in store.list_stories()] == ["story-three"]
         assert store.conn.execute("SELECT COUNT(*) FROM story_members").fetchone()[0] == 5
+
+
+def test_store_keeps_comparisons_with_each_passage_once(seed_articles: list[Article]) -> None:
+    a = seed_articles[0]
+    cite = {"article": a.id, "outlet": "X", "start": 0, "end": 5, "text": a.text[:5], "field": "text"}
+    built = {"articles": [{"id": a.id, "outlet": "X"}], "facts": [{"passages": [cite]}], "events": [{"passages": [cite]}]}
+    with Store() as store:
+        store.put(a)
+        store.put_stories([Story("s1", "One", {a.id: 1.0})])
+        store.put_comparison("s1", "digest", built)
+        raw = json.loads(store.conn.execute("SELECT data FROM comparisons").fetchone()[0])
+        assert raw["passages"] == [{k: v for k, v in cite.items() if k != "outlet"}]
+        assert raw["facts"] == [{"passages": [{"p": 0}]}]
+        assert store.get_comparison("s1") == ("digest", built)
 
 
 def test_store_fts_rows_keyed_by_rowid_after_migration(tmp_path: Path, seeds_dir: Path) -> None:

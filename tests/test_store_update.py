@@ -87,6 +87,9 @@ def test_report_is_written_from_the_store_without_caches(seeds_dir: Path, tmp_pa
     assert len(story["articles"]) == 5 and story["comparison"]["briefing"]
     assert "stories.embedding" not in (out / "report.json").read_text(encoding="utf-8")
     assert "from the store" in (out / "report.html").read_text(encoding="utf-8")
+    # `compare --json` prints the stored comparison in report.json's form: each passage once
+    printed = cli("compare", story["id"], "--db", str(db), "--json")
+    assert printed == story["comparison"] and printed["passages"]
     missing = CliRunner().invoke(main, ["report", "no-such-story", "-o", str(out), "--db", str(db)])
     assert missing.exit_code == 1 and "no such story" in missing.output
 

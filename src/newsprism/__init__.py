@@ -62,6 +62,22 @@ def analyze(paths: list[str] | str, db: str | Path | None = None, out: str | Pat
     return run
 
 
+def read_report(path: str | Path) -> dict[str, Any]:
+    """A report.json written by ``analyze`` or ``report`` (a file, or the folder holding it), with
+    each story's comparison as built: passages written once in its ``passages`` table are put
+    back where they are cited (:func:`newsprism.model.unpack_passages`)."""
+    import json
+
+    from newsprism.model import unpack_passages
+
+    p = Path(path)
+    data = json.loads((p / "report.json" if p.is_dir() else p).read_text(encoding="utf-8"))
+    for story in data.get("stories") or []:
+        if isinstance(story, dict) and isinstance(story.get("comparison"), dict):
+            story["comparison"] = unpack_passages(story["comparison"])
+    return data
+
+
 def __getattr__(name: str) -> Any:
     if name == "Pipeline":
         from newsprism.pipeline import Pipeline
@@ -79,6 +95,7 @@ __all__ = [
     "Store",
     "analyze",
     "open",
+    "read_report",
     "Attribution",
     "ConfigError",
     "DateEvidence",

@@ -330,7 +330,9 @@ def compare(story_id: str, db: str, briefing_words: int | None, as_json: bool) -
             kw = {"briefing_words": briefing_words} if briefing_words else {}
             comparison = compare_story(s, store.get_many(s.members), **kw)
     if as_json:
-        out.print_json(json.dumps(comparison, ensure_ascii=False))
+        from newsprism.model import pack_passages
+
+        out.print_json(json.dumps(pack_passages(comparison), ensure_ascii=False))  # as report.json writes it
         return
     from newsprism.report.build import render_story_markdown
 

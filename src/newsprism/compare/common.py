@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from newsprism.model import Article, outlet_name, source_key
+from newsprism.model import Article, is_passage, outlet_name, source_key
 
 FIELDS = ("text", "title", "caption")
 
@@ -156,7 +156,7 @@ def disputed_passages(conflicts: Sequence[dict[str, Any]]) -> dict[PassageKey, l
 def iter_passages(obj: Any) -> Iterable[dict[str, Any]]:
     """Every passage dict anywhere inside a comparison (anything with article/start/end/text)."""
     if isinstance(obj, dict):
-        if {"article", "start", "end", "text"} <= obj.keys():
+        if is_passage(obj):
             yield obj
         for v in obj.values():
             yield from iter_passages(v)

@@ -1,8 +1,9 @@
 """``compare_story``: facts, corroboration, conflicts, timeline, framing and the cited briefing.
 
-The output is a JSON-able dict (schema ``newsprism.comparison`` v1). Every statement, figure,
-label and timeline entry in it carries passages ``{"article", "outlet", "start", "end", "text",
-"field"}`` whose ``text`` is the verbatim slice ``[start:end]`` of the article's body (``field:
+The output is a JSON-able dict (schema ``newsprism.comparison`` v2: written out with each
+passage once, see ``newsprism.model.pack_passages``). Every statement, figure, label and
+timeline entry in it carries passages ``{"article", "outlet", "start", "end", "text", "field"}``
+whose ``text`` is the verbatim slice ``[start:end]`` of the article's body (``field:
 "text"``) or of one photo caption (``field: "caption"`` plus ``index``);
 ``newsprism.compare.common.verify_passages`` checks that.
 
@@ -64,7 +65,7 @@ from newsprism.model import Article, Story
 from newsprism.caches import Caches
 
 COMPARISON_SCHEMA = "newsprism.comparison"
-COMPARISON_VERSION = 1
+COMPARISON_VERSION = 2  # 2: written with each passage once (common.pack_passages)
 
 
 def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None = None, use_embeddings: bool = True,

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from newsprism.errors import StoreError
-from newsprism.model import Article, Story
+from newsprism.model import Article, Story, pack_passages, unpack_passages
 from newsprism.store.migrations import migrate
 
 DEFAULT_DB = "newsprism.db"
@@ -336,13 +336,13 @@ class Store:
                 """INSERT INTO comparisons(story_id, inputs, data) SELECT ?, ?, ? WHERE EXISTS
                    (SELECT 1 FROM stories WHERE id=?) ON CONFLICT(story_id) DO UPDATE SET inputs=excluded.inputs,
                    data=excluded.data, updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')""",
-                (story_id, inputs, json.dumps(comparison, ensure_ascii=False), story_id),
+                (story_id, inputs, json.dumps(pack_passages(comparison), ensure_ascii=False, separators=(",", ":")), story_id),
             )
 
     def get_comparison(self, story_id: str) -> tuple[str, dict[str, Any]] | None:
         """(inputs digest, comparison) of a story, or None if it was never compared."""
         row = self.conn.execute("SELECT inputs, data FROM comparisons WHERE story_id=?", (story_id,)).fetchone()
-        return (row["inputs"], json.loads(row["data"])) if row else None
+        return (row["inputs"], unpack_passages(json.loads(row["data"]))) if row else None
 
     def with_comparisons(self, stories: Iterable[Story]) -> list[Story]:
         """The stories, each with its stored comparison (if any) on ``extras["comparison"]``."""

@@ -1,0 +1,54 @@
+"""A comparison's written form (report.json, the store, `compare --json`) lists each passage once
+and cites it by row; reading it back gives the comparison as built."""
+
+from __future__ import annotations
+
+import copy
+
+from newsprism.model import pack_passages, unpack_passages
+
+
+def _p(article: str, start: int, end: int, text: str, outlet: str, **more: object) -> dict:
+    return {"article": article, "outlet": outlet, "start": start, "end": end, "text": text, "field": "text", **more}
+
+
+def _comparison() -> dict:
+    kim = _p("a1", 10, 20, "Kim met him", "Outlet A")
+    return {
+        "articles": [{"id": "a1", "outlet": "Outlet A"}, {"id": "a2", "outlet": "Outlet B"}],
+        "facts": [
+            {"id": "F1", "representative": dict(kim),
+             "passages": [{**kim, "stance": "asserts", "sources": []},
+                          {**_p("a2", 0, 5, "Kim's", "Outlet B"), "stance": "attributes", "sources": ["TASS"]}]},
+        ],
+        "events": [{"id": "E1", "passages": [dict(kim)]}],
+        "framing": {"hits": [{"term": "pariah", "passage": _p("a2", 3, 9, "pariah", "Outlet B"),
+                              "sentence": _p("a2", 0, 30, "x" * 30, "Outlet B")}]},
+        # a caption passage: the same span in another field is another passage
+        "captions": [_p("a1", 10, 20, "Kim met him", "Outlet A", field="caption", index=1)],
+        # an outlet label other than the article's is kept on the reference
+        "quotes": [_p("a1", 10, 20, "Kim met him", "A's wire copy")],
+    }
+
+
+def test_each_passage_is_written_once_and_cited_by_row() -> None:
+    packed = pack_passages(_comparison())
+    table = packed["passages"]
+    assert len(table) == 5  # a1 body 10-20, a2 0-5, a2 3-9, a2 0-30, a1 caption 1 10-20
+    assert all("outlet" not in row for row in table)
+    fact = packed["facts"][0]
+    assert fact["representative"] == {"p": 0} and packed["events"][0]["passages"] == [{"p": 0}]
+    assert fact["passages"][1] == {"p": 1, "stance": "attributes", "sources": ["TASS"]}
+    assert table[packed["captions"][0]["p"]] == {"article": "a1", "field": "caption", "index": 1, "start": 10, "end": 20,
+                                                  "text": "Kim met him"}
+    assert packed["quotes"][0] == {"p": 0, "outlet": "A's wire copy"}
+
+
+def test_reading_the_written_form_gives_back_the_comparison() -> None:
+    built = _comparison()
+    before = copy.deepcopy(built)
+    packed = pack_passages(built)
+    assert built == before  # packing copies, never changes what was built
+    assert unpack_passages(packed) == before
+    assert pack_passages(packed) is packed  # written once: not packed twice
+    assert unpack_passages(before) == before  # a comparison never packed (an older store) reads as it is
