@@ -120,3 +120,32 @@ def nlp():  # type: ignore[no-untyped-def]
     from newsprism.extract.nlp import get_nlp
 
     return get_nlp()
+
+
+def report_schema_errors(data: dict[str, Any], part: str | None = None) -> list[str]:
+    """Where ``data`` breaks the checked-in JSON Schema of report.json (or of the index, by its
+    ``schema``; ``part``: one of the schema's ``$defs``, e.g. ``comparison``), and citations that
+    point past their comparison's ``passages`` table (which a schema cannot say)."""
+    import json as _json
+    from importlib import resources
+
+    from jsonschema import Draft202012Validator
+
+    name = "report-index.schema.json" if str(data.get("schema", "")).endswith("index") else "report.schema.json"
+    schema = _json.loads(resources.files("newsprism.data").joinpath(name).read_text(encoding="utf-8"))
+    if part:
+        schema = {"$ref": f"#/$defs/{part}", "$defs": schema["$defs"]}
+    errors = [f"{list(e.absolute_path)[:8]}: {e.message[:160]}" for e in Draft202012Validator(schema).iter_errors(data)]
+    comparisons = [data] if part == "comparison" else [s.get("comparison") or {} for s in data.get("stories") or []]
+    for c in comparisons:
+        rows = len(c.get("passages") or [])
+        stack: list[Any] = [c]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, dict):
+                if isinstance(x.get("p"), int) and not 0 <= x["p"] < rows:
+                    errors.append(f"citation of row {x['p']} of {rows} passages")
+                stack.extend(x.values())
+            elif isinstance(x, list):
+                stack.extend(x)
+    return errors

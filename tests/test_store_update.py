@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import report_schema_errors
 
 from newsprism.cli import main
 
@@ -90,6 +91,7 @@ def test_report_is_written_from_the_store_without_caches(seeds_dir: Path, tmp_pa
     # `compare --json` prints the stored comparison in report.json's form: each passage once
     printed = cli("compare", story["id"], "--db", str(db), "--json")
     assert printed == story["comparison"] and printed["passages"]
+    assert report_schema_errors(printed, "comparison") == []
     missing = CliRunner().invoke(main, ["report", "no-such-story", "-o", str(out), "--db", str(db)])
     assert missing.exit_code == 1 and "no such story" in missing.output
 
@@ -206,6 +208,7 @@ def test_many_stories_give_one_report_per_story_and_an_index(seeds_dir: Path, ex
     assert res.exit_code == 0, res.output
     index = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert index["schema"] == "newsprism.report-index" and len(index["stories"]) == n
+    assert report_schema_errors(index) == []
     html = (out / "report.html").read_text(encoding="utf-8")
     md = (out / "report.md").read_text(encoding="utf-8")
     for s in index["stories"]:
@@ -213,6 +216,7 @@ def test_many_stories_give_one_report_per_story_and_an_index(seeds_dir: Path, ex
         part = json.loads((out / f"{s['report']}.json").read_text(encoding="utf-8"))
         (story,) = part["stories"]
         assert story["id"] == s["id"] and {a["id"] for a in part["articles"]} == set(story["members"])
+        assert report_schema_errors(part) == []
         assert f'href="{s["report"]}.html"' in html and f"]({s['report']}.md)" in md
     linked = re.findall(r'href="([^"#]+)"', html)
     assert linked and all((out / target).is_file() for target in linked)
