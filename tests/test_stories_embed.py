@@ -94,19 +94,19 @@ def test_embed_cut_length_is_per_call_and_leaves_no_state(seeds_dir: Path) -> No
 
 
 ENCODER_MEMORY = """
-import resource, sys
+import sys
 from pathlib import Path
 from newsprism.stories.embed import LEAD_TOKENS, get_embedder
-def rss():
-    return int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) // 1024
+def status(key):  # MB; VmHWM is this program's own peak (ru_maxrss would count the forking parent's)
+    return int(open("/proc/self/status").read().split(key + ":")[1].split()[0]) // 1024
 e = get_embedder()
 words = " ".join(p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).glob("*.txt"))).split()
 texts = [" ".join(words[i:i + 120]) for i in range(0, 120 * 96, 120)]
 e.embed(texts[:2], max_tokens=LEAD_TOKENS)
-before = rss()
+before = status("VmRSS")
 e.embed(texts, max_tokens=LEAD_TOKENS)  # 96 article leads
 e.embed([t[:300] for t in texts])  # and sentences
-print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, rss())
+print(before, status("VmHWM"), status("VmRSS"))
 """
 
 
