@@ -290,3 +290,31 @@ def test_a_failed_comparison_is_reported_then_redone(seeds_dir: Path, tmp_path: 
         again = pipe.update()
         (story,) = store.list_stories()
         assert again.compared == 1 and "errors" not in story.extras and store.get_comparison(story.id) is not None
+
+
+def test_a_story_too_large_to_compare_is_kept_with_its_reason(seeds_dir: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression (benchmarks/story_scale.py): a story of 800 ECB+ articles (13,966 statements)
+    asked for several 1.5 GB matrices and ran out of memory. Past the statement limit a story is
+    stored uncompared with a coded reason (E903), the run goes on and the report shows it; with a
+    higher limit the next update compares it. The seeds stand in for a big story here."""
+    db, out = tmp_path / "s.db", tmp_path / "out"
+    cli("ingest", str(seeds_dir), "--db", str(db), "-q")
+    monkeypatch.setenv("NEWSPRISM_MAX_STORY_STATEMENTS", "20")
+    first = cli("update", "--db", str(db), "--json")
+    assert (first["extracted"], first["assigned"]) == (5, 5)
+    with sqlite3.connect(db) as conn:
+        (data,) = conn.execute("SELECT data FROM stories").fetchone()
+        assert conn.execute("SELECT COUNT(*) FROM comparisons").fetchone()[0] == 0
+    reason = json.loads(data)["extras"]["errors"][0]
+    assert reason.startswith("E903: story too large to compare (") and "the limit is 20" in reason
+    res = CliRunner().invoke(main, ["report", "-o", str(out), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    assert "E903: story too large to compare" in (out / "report.html").read_text(encoding="utf-8")
+    (story_id,) = [r[0] for r in sqlite3.connect(db).execute("SELECT id FROM stories")]
+    refused = CliRunner().invoke(main, ["compare", story_id, "--db", str(db)])
+    assert refused.exit_code == 1 and "E903: story too large to compare" in refused.output
+    assert "Traceback" not in refused.output
+    monkeypatch.delenv("NEWSPRISM_MAX_STORY_STATEMENTS")
+    again = cli("update", "--db", str(db), "--json")
+    assert again["compared"] == 1 and state(db)["compared"] == 1

@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Column, Table
 from rich.text import Text
 
-from newsprism.errors import ConfigError, InputError, NewsError, StoreError
+from newsprism.errors import ConfigError, InputError, NewsError, StoreError, StoryTooLarge
 from newsprism.model import outlet_name
 from newsprism.store.db import default_db_path
 
@@ -328,7 +328,11 @@ def compare(story_id: str, db: str, briefing_words: int | None, as_json: bool) -
         comparison = stored[1] if stored else None
         if not comparison:  # not stored yet, or a briefing of another length asked for
             kw = {"briefing_words": briefing_words} if briefing_words else {}
-            comparison = compare_story(s, store.get_many(s.members), **kw)
+            try:
+                comparison = compare_story(s, store.get_many(s.members), **kw)
+            except StoryTooLarge as exc:
+                err.print(f"error: {escape(s.id)}: {escape(str(exc))}")
+                sys.exit(1)
     if as_json:
         from newsprism.model import pack_passages
 

@@ -55,3 +55,7 @@ E_HTML = "E113"  # HTML without extractable main text
 E_INFLATE = "E114"  # decompressed size over the cap (gzip bomb)
 E_TRUNCATED = "E115"  # archive record cut short (truncated download / copy)
 E_LONG = "E116"  # article longer than the word limit
+
+
+class StoryTooLarge(NewsError):
+    """A story with more statements than one comparison may hold (``Limits.max_story_statements``)."""

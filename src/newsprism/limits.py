@@ -9,7 +9,7 @@ Defaults are generous for news: the largest pages in the development data are a 
 HTML and the longest articles a few thousand words (long reads reach ~20,000); 20 MB leaves
 room for feeds and JSONL dumps of many articles. Each can be changed per run with a CLI option
 or an environment variable (``NEWSPRISM_MAX_FILE_MB``, ``NEWSPRISM_MAX_INFLATED_MB``,
-``NEWSPRISM_MAX_WORDS``).
+``NEWSPRISM_MAX_WORDS``, ``NEWSPRISM_MAX_STORY_STATEMENTS``).
 """
 
 from __future__ import annotations
@@ -32,6 +32,12 @@ class Limits:
     max_decompressed_bytes: int = 100 * MB
     max_ratio: int = 100
     max_words: int = 50_000
+    # One story's comparison: its similarity matrices grow with the square of its statements
+    # (`benchmarks/story_scale.py`, ECB+: 3,030 statements from 200 articles peak at 1.0 GB,
+    # 6,286 from 400 at 3.4 GB, 13,966 from 800 need 1.5 GB for each of several matrices). A
+    # larger story is stored uncompared with a coded error (E903) instead of taking the
+    # machine's memory; comparing it in bounded memory is the next step (blocking).
+    max_story_statements: int = 4_000
 
     def decompressed_cap(self, compressed: int) -> int:
         """The most a payload of ``compressed`` bytes may inflate to (at least 1 MB)."""
@@ -39,7 +45,7 @@ class Limits:
 
     @classmethod
     def from_settings(cls, max_file_mb: float | None = None, max_inflated_mb: float | None = None,
-                      max_words: int | None = None) -> Limits:
+                      max_words: int | None = None, max_story_statements: int | None = None) -> Limits:
         """Limits from explicit values, else the environment, else the defaults."""
         base = cls()
 
@@ -63,6 +69,7 @@ class Limits:
                                             base.max_decompressed_bytes / MB) * MB),
             max_ratio=base.max_ratio,
             max_words=int(pick(max_words, "NEWSPRISM_MAX_WORDS", base.max_words)),
+            max_story_statements=int(pick(max_story_statements, "NEWSPRISM_MAX_STORY_STATEMENTS", base.max_story_statements)),
         )
 
 

@@ -246,8 +246,8 @@ class Pipeline:
             compare = functools.partial(compare, lexicon=self.load_lexicon())
         if compare is not None and self.briefing_words:
             compare = functools.partial(compare, briefing_words=self.briefing_words)
-        if compare is not None:
-            compare = functools.partial(compare, cache=self.store)  # statement vectors made once per article
+        if compare is not None:  # statement vectors made once per article; the story size limit
+            compare = functools.partial(compare, cache=self.store, max_statements=self.limits.max_story_statements)
         return compare  # type: ignore[no-any-return]
 
     def compare_settings(self) -> str:

@@ -63,6 +63,8 @@ from newsprism.compare.statements import build_statements
 from newsprism.compare.timeline import build_timeline
 from newsprism.model import Article, Story
 from newsprism.caches import Caches
+from newsprism.errors import StoryTooLarge
+from newsprism.limits import Limits
 
 COMPARISON_SCHEMA = "newsprism.comparison"
 COMPARISON_VERSION = 2  # 2: written with each passage once (common.pack_passages)
@@ -70,7 +72,7 @@ COMPARISON_VERSION = 2  # 2: written with each passage once (common.pack_passage
 
 def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None = None, use_embeddings: bool = True,
                   briefing_words: int = BRIEFING_WORDS, trace: dict[str, Any] | None = None,
-                  cache: Caches | None = None) -> dict[str, Any]:
+                  cache: Caches | None = None, max_statements: int | None = None) -> dict[str, Any]:
     """Compare a story's member articles (already annotated by the extract stage); the briefing
     stays within ``briefing_words`` words (``trace``: see :func:`build_briefing`; ``cache``: the
     store, where statement vectors and parses
@@ -82,6 +84,10 @@ def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None
     outlet_of = {a.id: outlet_label(a) for a in arts}
     statements, fields = build_statements(arts, cache=cache)
     n = len(statements)
+    cap = max_statements if max_statements is not None else Limits.from_settings().max_story_statements
+    if n > cap:  # before any matrix of n x n is made: raise rather than take the machine's memory
+        raise StoryTooLarge(f"E903: story too large to compare ({n:,} statements from {len(arts):,} articles; "
+                            f"the limit is {cap:,}, NEWSPRISM_MAX_STORY_STATEMENTS)")
     # background claims ("... ahead of his first visit to the country since 2000") follow the
     # statements; they only ever join facts other outlets report (facts.join_pass / keep_parts)
     every = statements + background_statements(statements, fields)

@@ -19,6 +19,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 
+from newsprism.errors import StoryTooLarge
 from newsprism.model import Article, Story
 from newsprism.stories.cluster import Settings, StoryClusterer, cluster_batch, embed_many
 from newsprism.stories.features import published_day
@@ -67,6 +68,10 @@ def compare_and_store(store: Store, story: Story, compare: Compare, settings: st
         return
     try:
         comparison = compare(story, members)
+    except StoryTooLarge as exc:  # a limit, not a bug: the story stays, uncompared, with the reason
+        story.extras["errors"] = [str(exc)]
+        store.put_stories([story])
+        return
     except Exception as exc:  # a compare bug must not lose the stories; it is reported
         story.extras["errors"] = [f"E902: compare failed ({type(exc).__name__}: {exc})"]
         store.put_stories([story])
