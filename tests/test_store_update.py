@@ -308,10 +308,13 @@ def test_a_story_too_large_to_compare_is_kept_with_its_reason(seeds_dir: Path, t
         assert conn.execute("SELECT COUNT(*) FROM comparisons").fetchone()[0] == 0
     reason = json.loads(data)["extras"]["errors"][0]
     assert reason.startswith("E903: story too large to compare (") and "the limit is 20" in reason
+    (story_id,) = [r[0] for r in sqlite3.connect(db).execute("SELECT id FROM stories")]
+    assert first["problems"] == [f"{story_id}: {reason}"]
+    plain = CliRunner().invoke(main, ["update", "--db", str(db)])  # the stale story is tried again, and said so
+    assert plain.exit_code == 0 and f"not compared {story_id}: E903" in plain.output and "1 of them left uncompared" in plain.output
     res = CliRunner().invoke(main, ["report", "-o", str(out), "--db", str(db)])
     assert res.exit_code == 0, res.output
     assert "E903: story too large to compare" in (out / "report.html").read_text(encoding="utf-8")
-    (story_id,) = [r[0] for r in sqlite3.connect(db).execute("SELECT id FROM stories")]
     refused = CliRunner().invoke(main, ["compare", story_id, "--db", str(db)])
     assert refused.exit_code == 1 and "E903: story too large to compare" in refused.output
     assert "Traceback" not in refused.output

@@ -367,8 +367,11 @@ def update(db: str, briefing_words: int | None, aliases: str | None, lexicon: st
     if as_json:
         out.print_json(json.dumps(run.to_dict()))
     else:
+        for problem in run.problems:
+            err.print(f"[red]not compared[/red] {escape(problem)}")
+        left = f", {len(run.problems)} of them left uncompared" if run.problems else ""
         err.print(f"{run.extracted} articles extracted, {run.assigned} grouped into stories, "
-                  f"{run.compared} stories compared ({run.seconds:.1f}s)")
+                  f"{run.compared} stories compared{left} ({run.seconds:.1f}s)")
     if run.aborted:
         err.print(f"aborted: {escape(run.aborted)}; everything finished before it is stored")
         sys.exit(3)

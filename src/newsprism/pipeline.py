@@ -88,6 +88,7 @@ class UpdateReport:
     assigned: int = 0
     compared: int = 0
     story_ids: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "<story id>: <coded reason>" of stories left uncompared
     interrupted: bool = False
     aborted: str | None = None
     seconds: float = 0.0
@@ -95,7 +96,7 @@ class UpdateReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"extracted": self.extracted, "assigned": self.assigned, "compared": self.compared,
-                "stories": len(self.story_ids), "interrupted": self.interrupted, "aborted": self.aborted,
+                "stories": len(self.story_ids), "problems": self.problems, "interrupted": self.interrupted, "aborted": self.aborted,
                 "seconds": round(self.seconds, 3), "stage_seconds": {k: round(v, 3) for k, v in self.stage_seconds.items()}}
 
 
@@ -297,6 +298,7 @@ class Pipeline:
                     if current.get(story.id) != comparison_inputs(story, settings):
                         compare_and_store(self.store, story, compare, settings)
                         report.compared += 1
+                        report.problems.extend(f"{story.id}: {e}" for e in story.extras.get("errors") or ())
                         if story.id not in report.story_ids:
                             report.story_ids.append(story.id)
             report.stage_seconds["compare"] = time.perf_counter() - t
