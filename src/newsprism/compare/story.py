@@ -67,7 +67,7 @@ from newsprism.errors import StoryTooLarge
 from newsprism.limits import Limits
 
 COMPARISON_SCHEMA = "newsprism.comparison"
-COMPARISON_VERSION = 2  # 2: written with each passage once (common.pack_passages)
+COMPARISON_VERSION = 2  # 2: written out with each passage once (model.pack_passages)
 
 
 def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None = None, use_embeddings: bool = True,

@@ -364,7 +364,7 @@ def write_store_reports(store: Store, stories: Sequence[Story], out_dir: Path, r
 
 def _public_story(s: Mapping[str, Any]) -> dict[str, Any]:
     """A story as report.json holds it: no rendered views, the comparison in its written form
-    (each passage once, :func:`newsprism.compare.common.pack_passages`)."""
+    (each passage once, :func:`newsprism.model.pack_passages`)."""
     out = {k: v for k, v in s.items() if k not in STORY_VIEW_ONLY}
     if out.get("comparison"):
         out["comparison"] = pack_passages(out["comparison"])
