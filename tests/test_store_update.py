@@ -321,3 +321,16 @@ def test_a_story_too_large_to_compare_is_kept_with_its_reason(seeds_dir: Path, t
     monkeypatch.delenv("NEWSPRISM_MAX_STORY_STATEMENTS")
     again = cli("update", "--db", str(db), "--json")
     assert again["compared"] == 1 and state(db)["compared"] == 1
+
+
+def test_compare_with_a_bad_size_limit_setting_is_one_line(seeds_dir: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: a bad NEWSPRISM_MAX_STORY_STATEMENTS made `compare` end in a traceback."""
+    db = tmp_path / "s.db"
+    cli("ingest", str(seeds_dir), "--db", str(db), "-q")
+    cli("update", "--db", str(db), "--briefing-words", "60", "--json")  # stored with another budget than asked below
+    (story_id,) = [r[0] for r in sqlite3.connect(db).execute("SELECT id FROM stories")]
+    monkeypatch.setenv("NEWSPRISM_MAX_STORY_STATEMENTS", "abc")
+    res = CliRunner().invoke(main, ["compare", story_id, "--db", str(db), "--briefing-words", "80"])
+    assert res.exit_code == 1 and "NEWSPRISM_MAX_STORY_STATEMENTS='abc': expected a positive number" in res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)

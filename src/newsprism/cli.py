@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Column, Table
 from rich.text import Text
 
-from newsprism.errors import ConfigError, InputError, NewsError, StoreError, StoryTooLarge
+from newsprism.errors import ConfigError, InputError, NewsError, StoreError
 from newsprism.model import outlet_name
 from newsprism.store.db import default_db_path
 
@@ -330,7 +330,7 @@ def compare(story_id: str, db: str, briefing_words: int | None, as_json: bool) -
             kw = {"briefing_words": briefing_words} if briefing_words else {}
             try:
                 comparison = compare_story(s, store.get_many(s.members), **kw)
-            except StoryTooLarge as exc:
+            except NewsError as exc:  # a story past the size limit, a bad setting: one line, no traceback
                 err.print(f"error: {escape(s.id)}: {escape(str(exc))}")
                 sys.exit(1)
     if as_json:
