@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.extract.dating import infer_published
+from newsprism.extract.dating import dateline_length, infer_published
 from newsprism.extract.times import extract_times
 from newsprism.model import Article, DateEvidence, Origin, Published, Span
 
@@ -166,3 +166,29 @@ def test_dating_is_idempotent(seeds: dict[str, Article], nlp) -> None:  # type: 
         assert (twice.value, twice.precision, twice.conflict, len(twice.evidence)) == (
             once.value, once.precision, once.conflict, len(once.evidence)
         )
+
+
+@pytest.mark.parametrize("lead, dateline", [
+    ("NEW YORK (AP) — The city said on Monday it would reopen the schools.", "NEW YORK (AP) — "),
+    ("WASHINGTON (Reuters) - A top U.S. health official cautioned on Thursday that it could spread.", "WASHINGTON (Reuters) - "),
+    ("WASHINGTON—President Donald Trump has made his first nomination to the court.", "WASHINGTON—"),
+    ("ALBANY, N.Y. – The governor resigned on Tuesday afternoon after a long inquiry.", "ALBANY, N.Y. – "),
+    ("ST. LOUIS (AP) — Prosecutors charged two men on Friday over the shooting.", "ST. LOUIS (AP) — "),
+    ("BEIJING (CNN) Officials ordered the factories closed for a week on Monday.", "BEIJING (CNN) "),
+    ("LONDON -- \"We will not back down,\" the prime minister told lawmakers on Monday.", "LONDON -- "),
+])
+def test_dateline_of_a_wire_lead_is_found_whole(lead: str, dateline: str) -> None:
+    assert lead[:dateline_length(lead)] == dateline
+
+
+@pytest.mark.parametrize("lead", [
+    "A V-22 Osprey crashed into the sea near the base on Monday, officials said.",
+    "Sen. Kamala Harris (D-Calif.) said she would end her campaign on Tuesday.",
+    "U.S. — the country said it would leave the agreement within a year.",  # no capital after the dash
+    "NATO said on Monday it would send more troops to the region this year.",
+    # a place in title case is not read as one: too like "Sen. Kamala Harris (D-Calif.) ..."
+    "Washington (CNN) By injecting a heavy dose of rhetoric into the visit, he changed it.",
+    "WASHINGTON — Trump won.",  # too little after it to stand as a line
+])
+def test_a_lead_without_a_dateline_keeps_every_word(lead: str) -> None:
+    assert dateline_length(lead) == 0

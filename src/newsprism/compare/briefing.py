@@ -4,8 +4,10 @@ each cited.
 Which sentences: :mod:`newsprism.compare.selection` scores every body sentence that can stand as
 a line (position, centrality across outlets, closeness to the headlines, corroboration) and
 takes them by maximal marginal relevance within a word budget. A sentence never becomes a line
-when it carries loaded words in the outlet's own voice, is mostly a direct quotation, quotes
-someone speaking in the first person, or is an embedded post or widget (a link, a handle). A
+when it carries loaded words in the outlet's own voice (as the framing counts them), is mostly
+inside quotation marks, quotes someone speaking in the first person, or is an embedded post or
+widget (a link, a handle); a line taken from an article's first sentence leaves out its dateline
+("WASHINGTON (Reuters) - "), so its passage starts after it. A
 line taking part in a conflict is flagged ``disputed`` with the conflict ids. Nothing is
 rewritten: each line is a verbatim slice of one article's text plus the passages of every outlet
 that states the same claim (:func:`line_support`). The best-scored line opens the briefing; the
@@ -23,15 +25,17 @@ from typing import Any
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from newsprism.compare.common import direct_quote_spans, disputed_passages, has_speaker, is_said, passage
+from newsprism.compare.common import direct_quote_spans, disputed_passages, has_speaker, is_said, passage, quoted_spans
 from newsprism.compare.events import figure_key, same_figure
 from newsprism.compare.alignment import Unit
+from newsprism.compare.framing import loaded_hits
 from newsprism.compare.lexicon import Lexicon, in_any
 from newsprism.compare.selection import (
     BASE_FEATURES, BRIEFING_WORDS, SelectionModel, candidate_features, default_model, lexrank, select, word_overlap,
 )
 from newsprism.compare.similarity import tfidf
-from newsprism.compare.statements import Statement
+from newsprism.compare.statements import FieldDoc, Statement
+from newsprism.extract.dating import dateline_length
 from newsprism.model import Article
 
 # a link, a social-media handle or a picture link: the sentence is an embedded post or a widget
@@ -39,24 +43,34 @@ EMBEDDED = re.compile(r"https?://|www\.|pic\.twitter|(?<![\w.])@\w{2,}")
 DANGLING = re.compile(r"^(he|she|it|they|this|that|these|those|his|her|their|its|him|them|there|such|both|and|but|or|so|also|meanwhile|however)\b", re.I)
 
 
-def _sentence_ok(st: Statement, lexicon: Lexicon) -> tuple[bool, float]:
+def _sentence_ok(st: Statement, loaded: Sequence[tuple[int, int]] | None = None,
+                 lexicon: Lexicon | None = None) -> tuple[bool, float]:
     """(usable, share of it in quotation marks) for a statement's full sentence as a line: a
     complete body sentence of 7-60 words, not mostly a quotation, no loaded word in the outlet's
-    own voice, no link or social-media handle (an embedded post or a sharing widget)."""
+    own voice, no link or social-media handle (an embedded post or a sharing widget).
+
+    ``loaded``: the own-voice loaded-word spans of the article's body, as the framing counts them
+    (:func:`newsprism.compare.framing.loaded_hits`, which reads the parse: "jobless claims" is no
+    "claimed"); without it the sentence's text is matched against ``lexicon`` alone. The share
+    counts only words inside quotation marks: reported speech with a word or two in scare quotes
+    ("dropping the “Redskins” name") is the outlet's own sentence, not a quotation."""
     sent = st.sentence
     words = len(sent.split())
     if st.field != "text" or words < 7 or words > 60 or sent.rstrip()[-1:] not in ".!?\"”’'":
         return False, 0.0
     if EMBEDDED.search(sent):
         return False, 0.0
-    quotes = direct_quote_spans(st.article)
-    quoted = sum(min(b, st.sent_end) - max(a, st.sent_start) for a, b in quotes if a < st.sent_end and st.sent_start < b)
-    share = quoted / max(1, len(sent))
+    marks = quoted_spans(sent)
+    share = sum(b - a for a, b in marks) / max(1, len(sent))
     if share > 0.4:
         return False, share
-    own = [h for h in lexicon.find(sent) if not in_any(st.sent_start + h.start, st.sent_start + h.end, quotes)]
-    if own:
-        return False, share
+    if loaded is not None:
+        if any(st.sent_start <= a and b <= st.sent_end for a, b in loaded):
+            return False, share
+    elif lexicon is not None:
+        quotes = direct_quote_spans(st.article)
+        if any(not in_any(st.sent_start + h.start, st.sent_start + h.end, quotes) for h in lexicon.find(sent)):
+            return False, share
     return True, share
 
 
@@ -199,7 +213,7 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
                    threshold: float = 0.5, units: Sequence[Unit] = (),
                    linked: tuple[dict[str, np.ndarray], np.ndarray] | None = None,
                    budget: int = BRIEFING_WORDS, model: SelectionModel | None = None,
-                   trace: dict[str, Any] | None = None) -> dict[str, Any]:
+                   trace: dict[str, Any] | None = None, fields: Sequence[FieldDoc] = ()) -> dict[str, Any]:
     """The story's headline, its summary (verbatim, cited sentences within ``budget`` words),
     plus the ids of key and single-source facts.
 
@@ -208,7 +222,9 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
     :mod:`newsprism.compare.selection`. The best-scored line opens the briefing (the story's core
     event); the others follow in reading order. A line counts the outlets that state its own
     claim (:func:`line_support`); ``sim`` is the statement similarity the facts were built on
-    (without it every outlet of the fact counts). ``trace`` (evaluation only) receives the
+    (without it every outlet of the fact counts). ``fields``: the parsed bodies, whose loaded words
+    in the outlet's own voice keep a sentence out (as the framing counts them; without them the
+    sentence text is matched against ``lexicon``). ``trace`` (evaluation only) receives the
     candidates' features, so the selection model can be fitted on the product's own path.
     """
     model = model or default_model()
@@ -228,13 +244,18 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
     central = dict(zip(body, lexrank(pair[np.ix_(body, body)]))) if pair is not None and body else {}
     days = {u.article.id: (u.article.published.value or "")[:10] for u in units}
     first_day = min((d for d in days.values() if d), default="")
+    loaded: dict[str, list[tuple[int, int]]] = {}
+    for fd in fields:
+        if fd.field == "text":
+            loaded[fd.article.id] = [(h.start, h.end) for h in loaded_hits(fd, lexicon)[0]]
     rows: list[list[float]] = []
+    skip: dict[int, int] = {}  # unit -> characters of dateline its line leaves out
     cands: list[tuple[int, Statement, dict[str, Any], Support]] = []
     for k, u in enumerate(units):
         if u.field != "text" or not u.statements:
             continue
         sts = [statements[i] for i in u.statements]
-        ok, quoted = _sentence_ok(sts[0], lexicon)
+        ok, quoted = _sentence_ok(sts[0], loaded.get(u.article.id), lexicon)
         if not ok or any(s.first_person_quote or s.in_quote for s in sts):
             continue
         best: tuple[Statement, dict[str, Any], Support] | None = None
@@ -247,6 +268,9 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
                 best = (s, f, sup)
         if best is None:
             continue
+        # a line quoted from an article's first sentence leaves its dateline out ("WASHINGTON
+        # (Reuters) - "): the line states the news; the cited passage still shows the place
+        skip[k] = dateline_length(sts[0].sentence) if ranks.get(k) == 0 else 0
         others = [j for j, v in enumerate(units) if v.field == "text" and arts[j] != arts[k] and v.source != u.source]
         by_article: dict[str, float] = {}
         for j in others:
@@ -257,7 +281,7 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
         is_disputed = any((s.article.id, s.field, s.index, s.start, s.end) in disputed for s in sts)
         rows.append(candidate_features(ranks.get(k, 99), centrality, closeness, float(central.get(k, 0.0)), title,
                                        bool(first_day) and days[arts[k]] == first_day, len(best[2].sources) / n_sources,
-                                       len(sts[0].sentence.split()), budget, quoted, bool(DANGLING.match(sts[0].sentence)),
+                                       len(sts[0].sentence[skip[k]:].split()), budget, quoted, bool(DANGLING.match(sts[0].sentence[skip[k]:])),
                                        is_disputed, any(s.attributed for s in sts)))
         cands.append((k, *best))
     cand_units = [k for k, *_ in cands]
@@ -275,19 +299,20 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
     else:
         w = tfidf([[w for i in units[k].statements for w in statements[i].lemmas] for k in cand_units])
         red = (w @ w.T).toarray() if cand_units else np.zeros((0, 0))
-    lengths = [len(units[k].text.split()) for k in cand_units]
-    same_words = [frozenset(_norm_words(units[k].text)) for k in cand_units]
+    texts = [units[k].text[skip[k]:] for k in cand_units]
+    lengths = [len(t.split()) for t in texts]
+    same_words = [frozenset(_norm_words(t)) for t in texts]
     if trace is not None:
-        trace.update(features=x, texts=[units[k].text for k in cand_units], words=lengths, red=red,
+        trace.update(features=x, texts=texts, words=lengths, red=red,
                      same_words=same_words, positions=[_story_position(f, statements) for _, _, f, _ in cands])
     order = select(scores, lengths, red, budget, model.redundancy, same_words)
     chosen = [cands[i] for i in order]
     chosen = chosen[:1] + sorted(chosen[1:], key=lambda c: _story_position(c[2], statements))
     summary = []
-    for _, st, f, sup in chosen:
+    for k, st, f, sup in chosen:
         summary.append({
-            "text": st.sentence,
-            "passage": passage(st.article, st.sent_start, st.sent_end, st.outlet),
+            "text": st.sentence[skip[k]:],
+            "passage": passage(st.article, st.sent_start + skip[k], st.sent_end, st.outlet),
             "fact": f["id"],
             "outlets": list(sup.full),
             "independent_outlets": len(sup.sources),

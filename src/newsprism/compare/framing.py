@@ -190,11 +190,7 @@ class Framer:
     # -- loaded words ---------------------------------------------------------------------
     def loaded(self, fd: FieldDoc) -> tuple[list[LoadedHit], list[LoadedHit]]:
         """(own-voice hits, hits inside quotations)."""
-        hits = self.lexicon.find(fd.text, fd.doc)
-        quotes = direct_quote_spans(fd.article)
-        own = [h for h in hits if not in_any(h.start, h.end, quotes)]
-        quoted = [h for h in hits if in_any(h.start, h.end, quotes)]
-        return own, quoted
+        return loaded_hits(fd, self.lexicon)
 
     # -- voices ---------------------------------------------------------------------------
     @staticmethod
@@ -373,6 +369,17 @@ class Framer:
             "top_voices": [v["speaker"] for v in o["voices"][:3]],
             "labels": {a["id"]: [lab["label"] for lab in o["actors"][a["id"]]["labels"]] for a in actors},
         }
+
+
+def loaded_hits(fd: FieldDoc, lexicon: Lexicon) -> tuple[list[LoadedHit], list[LoadedHit]]:
+    """(own-voice hits, hits inside quotations) of loaded words in one parsed field: the one
+    rule the framing counts and the briefing avoids. The parse drops noun uses of verb-only terms
+    ("jobless claims" is not "claimed")."""
+    hits = lexicon.find(fd.text, fd.doc)
+    quotes = direct_quote_spans(fd.article)
+    own = [h for h in hits if not in_any(h.start, h.end, quotes)]
+    quoted = [h for h in hits if in_any(h.start, h.end, quotes)]
+    return own, quoted
 
 
 def compare_framing(articles: Sequence[Article], fields: Sequence[FieldDoc], statements: Sequence[Statement], lexicon: Lexicon) -> dict[str, Any]:

@@ -111,7 +111,7 @@ def compare_story(story: Story, articles: list[Article], lexicon: Lexicon | None
     timeline = build_timeline(statements, fact_of, conflicts)
     framing = compare_framing(arts, fields, statements, lexicon)
     briefing = build_briefing(every, facts, lexicon, conflicts, sim_all, threshold, units, linked,
-                              briefing_words, trace=trace)
+                              briefing_words, trace=trace, fields=fields)
     for f in facts:
         f.pop("_statements")
     return {

@@ -46,6 +46,27 @@ DEMOTED_CONFIDENCE = 0.1
 LEAD_SENTENCES = 2
 
 _PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
+# The place (and wire agency) a news story opens with, before its first sentence proper:
+# "WASHINGTON (Reuters) - ", "ST. LOUIS (AP) — ", "ALBANY, N.Y. – ", "WASHINGTON—", "BEIJING (AP) ";
+# the place in capitals, then a dash, or an agency in parentheses (a dash optional), and then
+# the sentence proper, capitalised. A dateline
+# with a date ("MOSCOW, June 18, 2024 (Reuters) -") is read for the date by _DATELINE_TAIL.
+DATELINE = re.compile(
+    r"^(?:[A-Z]{2,}[A-Z.'’]*|[A-Z]\.(?:[A-Z]\.)+)(?:\s+[A-Z][A-Z.'’]*){0,3}"  # WASHINGTON, NEW YORK, ST. LOUIS
+    r"(?:,\s+[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)?)?"  # , N.Y. / , Calif. / , England
+    r"(?:\s*\([^()\n]{1,40}\)(?:\s*(?:--|[–—])\s*|\s+-\s+|\s+(?=[A-Z\"“]))|\s*(?:--|[–—])\s*|\s+-\s+)"
+    r"(?=[A-Z0-9\"“‘'])"  # the sentence proper starts
+)
+
+
+def dateline_length(lead: str) -> int:
+    """Characters of the dateline the article's first sentence opens with (0 if none): what a
+    line quoted from it can leave out. Only an article's first sentence has one, so the caller
+    asks only of that sentence ("NATO — the alliance ..." further down is no dateline)."""
+    m = DATELINE.match(lead)
+    return m.end() if m and len(lead[m.end():].split()) >= 5 else 0
+
+
 _DATELINE_TAIL = re.compile(r"^\s*(?:,\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*(?:[-–—:|]|/[A-Za-z ]+/)")
 _WEEKDAY_MD = re.compile(
     rf"^(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?(?:(?P<m>{MONTH_FULL}|[A-Z][a-z]{{2,3}}\.)\s+(?P<d>\d{{1,2}})|(?P<d2>\d{{1,2}})\s+(?P<m2>{MONTH_FULL}))",
