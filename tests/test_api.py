@@ -49,3 +49,11 @@ def test_api_analyze_then_query_the_store(seeds_dir: Path, tmp_path: Path) -> No
     assert read["stories"][0]["comparison"] == story.extras["comparison"]
     with newsprism.open(db) as store:
         assert not verify_passages(read["stories"][0]["comparison"], store.get_many(story.members))
+        # an article's spans are written without the text the article holds; read back, each is whole
+        stored = {a.id: a.to_dict() for a in store.get_many(story.members)}
+    written = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["articles"]
+    assert all("text" not in m for a in written for m in a["mentions"])
+    for a in read["articles"]:
+        for key in ("mentions", "quotes", "attributions", "times", "paragraphs"):
+            assert a[key] == stored[a["id"]][key], key
+        assert [{k: v for k, v in n.items() if k != "display"} for n in a["numbers"]] == stored[a["id"]]["numbers"]

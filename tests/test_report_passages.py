@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from newsprism.model import pack_passages, unpack_passages
+from newsprism.model import pack_passages, pack_spans, unpack_passages, unpack_spans
 
 
 def _p(article: str, start: int, end: int, text: str, outlet: str, **more: object) -> dict:
@@ -52,3 +52,32 @@ def test_reading_the_written_form_gives_back_the_comparison() -> None:
     assert unpack_passages(packed) == before
     assert pack_passages(packed) is packed  # written once: not packed twice
     assert unpack_passages(before) == before  # a comparison never packed (an older store) reads as it is
+
+
+def _article() -> dict:
+    text = "Mayor Ana Ruiz said on Monday that 40 homes flooded."
+    span = lambda s, e, label="": {"start": s, "end": e, "text": text[s:e], "label": label}  # noqa: E731
+    return {
+        "id": "a1", "text": text, "title": "Ruiz", "captions": ["Ruiz at the river"],
+        "paragraphs": [{"start": 0, "end": len(text), "text": "", "label": "paragraph"}],  # text kept as it is
+        "mentions": [{**span(6, 14), "label": "PERSON", "entity_id": "PERSON:ana_ruiz", "role": ""}],
+        "quotes": [{"kind": "indirect", "content": span(20, 51, "indirect"), "cue": span(15, 19, "speech"),
+                    "speaker": span(0, 14), "speaker_name": "Ana Ruiz"}],
+        "numbers": [{"span": span(35, 37, "NUMBER"), "value": 40, "sentence": span(0, len(text), "sentence")}],
+        # a span whose text is not the body's own (say, of the title) keeps it
+        "times": [{"span": {"start": 0, "end": 4, "text": "Ruiz", "label": "TIMEX"}, "value": "x"}],
+    }
+
+
+def test_an_articles_spans_are_written_without_the_text_the_article_already_holds() -> None:
+    built = _article()
+    before = copy.deepcopy(built)
+    packed = pack_spans(built)
+    assert built == before
+    assert packed["mentions"][0] == {"start": 6, "end": 14, "label": "PERSON", "entity_id": "PERSON:ana_ruiz", "role": ""}
+    assert packed["quotes"][0]["speaker"] == {"start": 0, "end": 14}  # an empty label goes too
+    assert packed["numbers"][0]["sentence"] == {"start": 0, "end": len(built["text"]), "label": "sentence"}
+    assert packed["times"][0]["span"]["text"] == "Ruiz" and packed["paragraphs"] == before["paragraphs"]
+    assert packed["text"] == before["text"] and packed["captions"] == before["captions"]
+    assert unpack_spans(packed) == before
+    assert unpack_spans(before) == before

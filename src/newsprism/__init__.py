@@ -65,13 +65,16 @@ def analyze(paths: list[str] | str, db: str | Path | None = None, out: str | Pat
 def read_report(path: str | Path) -> dict[str, Any]:
     """A report.json written by ``analyze`` or ``report`` (a file, or the folder holding it), with
     each story's comparison as built: passages written once in its ``passages`` table are put
-    back where they are cited (:func:`newsprism.model.unpack_passages`)."""
+    back where they are cited (:func:`newsprism.model.unpack_passages`), and each article's spans
+    get back the text written once in the article (:func:`newsprism.model.unpack_spans`)."""
     import json
 
-    from newsprism.model import unpack_passages
+    from newsprism.model import unpack_passages, unpack_spans
 
     p = Path(path)
     data = json.loads((p / "report.json" if p.is_dir() else p).read_text(encoding="utf-8"))
+    if isinstance(data.get("articles"), list):
+        data["articles"] = [unpack_spans(a) if isinstance(a, dict) else a for a in data["articles"]]
     for story in data.get("stories") or []:
         if isinstance(story, dict) and isinstance(story.get("comparison"), dict):
             story["comparison"] = unpack_passages(story["comparison"])

@@ -25,12 +25,13 @@ from markupsafe import Markup
 from newsprism.compare.common import field_text, iter_passages
 from newsprism.escape import html_environment, markdown_environment, md_link, md_text
 from newsprism.extract.numbers import figure_text, figure_value
-from newsprism.model import SCHEMA_VERSION, Article, Story, outlet_name, pack_passages
+from newsprism.model import SCHEMA_VERSION, Article, Story, outlet_name, pack_passages, pack_spans
 from newsprism.store import Store
 
 REPORT_SCHEMA = "newsprism.report"
 REPORT_INDEX_SCHEMA = "newsprism.report-index"  # many stories: the index of one report per story
-REPORT_VERSION = 2  # 2: a comparison's passages are listed once, in its `passages` table
+REPORT_VERSION = 3  # 2: a comparison's passages are listed once, in its `passages` table;
+# 3: an article's spans leave out the text that is the article's own (model.pack_spans)
 
 
 # Article-entry keys only the HTML / Markdown views use; write_reports keeps them out of report.json.
@@ -375,7 +376,7 @@ def write_reports(data: dict[str, Any], out_dir: Path) -> list[Path]:
     """Write report.json, report.md and report.html into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / "report.json", out_dir / "report.md", out_dir / "report.html"]
-    public = {**data, "articles": [{k: v for k, v in a.items() if k not in VIEW_ONLY} for a in data["articles"]],
+    public = {**data, "articles": [pack_spans({k: v for k, v in a.items() if k not in VIEW_ONLY}) for a in data["articles"]],
               "stories": [_public_story(s) for s in data["stories"]]}
     # compact: indentation alone made report.json 1.7x larger (pretty-print with `jq .` or `python -m json.tool`)
     paths[0].write_text(json.dumps(public, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
