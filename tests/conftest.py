@@ -124,8 +124,9 @@ def nlp():  # type: ignore[no-untyped-def]
 
 def report_schema_errors(data: dict[str, Any], part: str | None = None) -> list[str]:
     """Where ``data`` breaks the checked-in JSON Schema of report.json (or of the index, by its
-    ``schema``; ``part``: one of the schema's ``$defs``, e.g. ``comparison``), and citations that
-    point past their comparison's ``passages`` table (which a schema cannot say)."""
+    ``schema``; ``part``: one of the schema's ``$defs``, e.g. ``comparison``), citations that
+    point past their comparison's ``passages`` table, and passages without their text whose
+    article is not in the report (which a schema cannot say)."""
     import json as _json
     from importlib import resources
 
@@ -137,8 +138,12 @@ def report_schema_errors(data: dict[str, Any], part: str | None = None) -> list[
         schema = {"$ref": f"#/$defs/{part}", "$defs": schema["$defs"]}
     errors = [f"{list(e.absolute_path)[:8]}: {e.message[:160]}" for e in Draft202012Validator(schema).iter_errors(data)]
     comparisons = [data] if part == "comparison" else [s.get("comparison") or {} for s in data.get("stories") or []]
+    # a passage may leave out its text only where the article it quotes is written beside it
+    beside = set() if part == "comparison" else {a.get("id") for a in data.get("articles") or [] if isinstance(a, dict)}
     for c in comparisons:
         rows = len(c.get("passages") or [])
+        errors += [f"passage {i} without its text, of an article not in the report" for i, r in enumerate(c.get("passages") or [])
+                   if isinstance(r, dict) and "text" not in r and r.get("article") not in beside]
         stack: list[Any] = [c]
         while stack:
             x = stack.pop()

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import copy
 
-from newsprism.model import pack_passages, pack_spans, unpack_passages, unpack_spans
+from newsprism.model import (
+    drop_passage_texts, fill_passage_texts, pack_passages, pack_spans, unpack_passages, unpack_spans,
+)
 
 
 def _p(article: str, start: int, end: int, text: str, outlet: str, **more: object) -> dict:
@@ -81,3 +83,22 @@ def test_an_articles_spans_are_written_without_the_text_the_article_already_hold
     assert packed["text"] == before["text"] and packed["captions"] == before["captions"]
     assert unpack_spans(packed) == before
     assert unpack_spans(before) == before
+
+
+def test_report_passages_read_their_text_from_the_articles_written_beside_them() -> None:
+    body, caption = "On Monday Kim met him.", "Kim met him in Pyongyang"
+    articles = {"a1": {"id": "a1", "text": body, "title": "Kim meets him", "captions": ["", caption]}}
+    built = {
+        "articles": [{"id": "a1", "outlet": "Outlet A"}, {"id": "a2", "outlet": "Outlet B"}],
+        "facts": [{"id": "F1", "passages": [_p("a1", 10, 21, body[10:21], "Outlet A"), _p("a2", 0, 5, "Kim's", "Outlet B")]}],
+        "events": [{"id": "E1", "passages": [_p("a1", 0, 3, "Kim", "Outlet A", field="title"),
+                                             _p("a1", 0, 11, caption[:11], "Outlet A", field="caption", index=1)]}],
+    }
+    packed = pack_passages(built)
+    written = drop_passage_texts(packed, articles)
+    # a1's body, headline and caption are in the report: their rows leave the text out; a2 is not: its row keeps it
+    assert [("text" in r) for r in written["passages"]] == [False, True, False, False]
+    assert fill_passage_texts(written, articles) == packed
+    assert unpack_passages(fill_passage_texts(written, articles)) == built
+    # a text that is not the article's own slice (an edited article) is kept, never rebuilt wrongly
+    assert drop_passage_texts(packed, {"a1": {**articles["a1"], "text": "y" * 30}})["passages"][0]["text"] == "Kim met him"

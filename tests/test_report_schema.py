@@ -44,6 +44,8 @@ def test_the_schema_rejects_what_breaks_the_contract(seeds_report: dict[str, Any
     assert broken(lambda d, c: c.pop("passages"))  # the table is required
     assert broken(lambda d, c: c["facts"][0].update(representative={**table[0], "outlet": "X"}))  # a passage written in full
     assert broken(lambda d, c: c["facts"][0]["passages"][0].update(p=len(table)))  # a citation past the table
-    assert broken(lambda d, c: c["passages"][0].pop("text"))  # a passage without its verbatim text
+    assert "text" not in table[0] and not broken(lambda d, c: None)  # the article is beside it: its text is there
+    gone = table[0]["article"]
+    assert broken(lambda d, c: d.update(articles=[a for a in d["articles"] if a["id"] != gone]))  # nowhere to read it
     assert broken(lambda d, c: d["articles"][0]["quotes"][0].update(kind="rumour"))  # an annotation kind not in the schema
     assert broken(lambda d, c: d.update(version=1))

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from conftest import report_schema_errors
 
 from newsprism.cli import main
+from newsprism.model import fill_passage_texts
 
 TOPICS = ("ecbplus-t1", "ecbplus-t2", "ecbplus-t3")  # real news: six look-alike events
 
@@ -90,7 +91,10 @@ def test_report_is_written_from_the_store_without_caches(seeds_dir: Path, tmp_pa
     assert "from the store" in (out / "report.html").read_text(encoding="utf-8")
     # `compare --json` prints the stored comparison in report.json's form: each passage once
     printed = cli("compare", story["id"], "--db", str(db), "--json")
-    assert printed == story["comparison"] and printed["passages"]
+    # `compare --json` prints the passages' texts; report.json reads them from the articles beside it
+    assert printed["passages"] and all("text" in r for r in printed["passages"])
+    assert not any("text" in r for r in story["comparison"]["passages"])
+    assert printed == fill_passage_texts(story["comparison"], {a["id"]: a for a in data["articles"]})
     assert report_schema_errors(printed, "comparison") == []
     missing = CliRunner().invoke(main, ["report", "no-such-story", "-o", str(out), "--db", str(db)])
     assert missing.exit_code == 1 and "no such story" in missing.output

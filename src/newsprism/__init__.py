@@ -66,18 +66,20 @@ def read_report(path: str | Path) -> dict[str, Any]:
     """A report.json written by ``analyze`` or ``report`` (a file, or the folder holding it), with
     each story's comparison as built: passages written once in its ``passages`` table are put
     back where they are cited (:func:`newsprism.model.unpack_passages`), and each article's spans
-    get back the text written once in the article (:func:`newsprism.model.unpack_spans`)."""
+    and each passage get back the text written once in the article
+    (:func:`newsprism.model.unpack_spans`, :func:`newsprism.model.fill_passage_texts`)."""
     import json
 
-    from newsprism.model import unpack_passages, unpack_spans
+    from newsprism.model import fill_passage_texts, unpack_passages, unpack_spans
 
     p = Path(path)
     data = json.loads((p / "report.json" if p.is_dir() else p).read_text(encoding="utf-8"))
     if isinstance(data.get("articles"), list):
         data["articles"] = [unpack_spans(a) if isinstance(a, dict) else a for a in data["articles"]]
+    by_id = {a["id"]: a for a in data.get("articles") or [] if isinstance(a, dict) and "id" in a}
     for story in data.get("stories") or []:
         if isinstance(story, dict) and isinstance(story.get("comparison"), dict):
-            story["comparison"] = unpack_passages(story["comparison"])
+            story["comparison"] = unpack_passages(fill_passage_texts(story["comparison"], by_id))
     return data
 
 

@@ -25,13 +25,14 @@ from markupsafe import Markup
 from newsprism.compare.common import field_text, iter_passages
 from newsprism.escape import html_environment, markdown_environment, md_link, md_text
 from newsprism.extract.numbers import figure_text, figure_value
-from newsprism.model import SCHEMA_VERSION, Article, Story, outlet_name, pack_passages, pack_spans
+from newsprism.model import SCHEMA_VERSION, Article, Story, drop_passage_texts, outlet_name, pack_passages, pack_spans
 from newsprism.store import Store
 
 REPORT_SCHEMA = "newsprism.report"
 REPORT_INDEX_SCHEMA = "newsprism.report-index"  # many stories: the index of one report per story
 REPORT_VERSION = 3  # 2: a comparison's passages are listed once, in its `passages` table;
-# 3: an article's spans leave out the text that is the article's own (model.pack_spans)
+# 3: spans and passages leave out the text of the article written beside them (model.pack_spans,
+# model.drop_passage_texts)
 
 
 # Article-entry keys only the HTML / Markdown views use; write_reports keeps them out of report.json.
@@ -363,12 +364,13 @@ def write_store_reports(store: Store, stories: Sequence[Story], out_dir: Path, r
     return index
 
 
-def _public_story(s: Mapping[str, Any]) -> dict[str, Any]:
+def _public_story(s: Mapping[str, Any], articles: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """A story as report.json holds it: no rendered views, the comparison in its written form
-    (each passage once, :func:`newsprism.model.pack_passages`)."""
+    (each passage once, :func:`newsprism.model.pack_passages`, without the text of the
+    ``articles`` written beside it, :func:`newsprism.model.drop_passage_texts`)."""
     out = {k: v for k, v in s.items() if k not in STORY_VIEW_ONLY}
     if out.get("comparison"):
-        out["comparison"] = pack_passages(out["comparison"])
+        out["comparison"] = drop_passage_texts(pack_passages(out["comparison"]), articles)
     return out
 
 
@@ -377,7 +379,7 @@ def write_reports(data: dict[str, Any], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / "report.json", out_dir / "report.md", out_dir / "report.html"]
     public = {**data, "articles": [pack_spans({k: v for k, v in a.items() if k not in VIEW_ONLY}) for a in data["articles"]],
-              "stories": [_public_story(s) for s in data["stories"]]}
+              "stories": [_public_story(s, {a["id"]: a for a in data["articles"]}) for s in data["stories"]]}
     # compact: indentation alone made report.json 1.7x larger (pretty-print with `jq .` or `python -m json.tool`)
     paths[0].write_text(json.dumps(public, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     paths[1].write_text(render_markdown(data), encoding="utf-8")
