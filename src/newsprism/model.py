@@ -14,6 +14,7 @@ import dataclasses
 import datetime as _dt
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -383,31 +384,9 @@ def _is_span(x: Any) -> bool:
     return isinstance(x, dict) and isinstance(x.get("start"), int) and isinstance(x.get("end"), int)
 
 
-def pack_spans(article: dict[str, Any]) -> dict[str, Any]:
-    """The written form of an article's annotations: a span (mention, quote content, cue,
-    speaker, figure, its sentence, time expression …) whose ``text`` is the article's own
-    ``text[start:end]`` is written without it, and without an empty ``label``. The annotations
-    repeated the article's sentences: on the seeds they were four fifths of an article's JSON.
-    Lossless: :func:`unpack_spans` gives the text back from the article's own."""
-    body = article.get("text")
-    if not isinstance(body, str):
-        return article
-
-    def walk(x: Any) -> Any:
-        if isinstance(x, list):
-            return [walk(v) for v in x]
-        if not isinstance(x, dict):
-            return x
-        if _is_span(x) and isinstance(x.get("text"), str) and x["text"] and body[x["start"]:x["end"]] == x["text"]:
-            return {k: walk(v) for k, v in x.items() if k != "text" and not (k == "label" and x[k] == "")}
-        return {k: walk(v) for k, v in x.items()}
-
-    return {k: v if k in ("text", "title", "captions") else walk(v) for k, v in article.items()}
-
-
-def unpack_spans(article: dict[str, Any]) -> dict[str, Any]:
-    """An article's annotations with every span's text, from its written form (:func:`pack_spans`);
-    spans that kept their text are left as they are."""
+def _map_spans(article: dict[str, Any], change: Callable[[dict[str, Any], str], dict[str, Any]]) -> dict[str, Any]:
+    """The article with ``change(span, body text)`` applied to every span of its annotations
+    (the text fields themselves are left alone)."""
     body = article.get("text")
     if not isinstance(body, str):
         return article
@@ -418,12 +397,35 @@ def unpack_spans(article: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(x, dict):
             return x
         out = {k: walk(v) for k, v in x.items()}
-        if _is_span(x) and "text" not in x:
-            out["text"] = body[x["start"]:x["end"]]
-            out.setdefault("label", "")
-        return out
+        return change(out, body) if _is_span(x) else out
 
     return {k: v if k in ("text", "title", "captions") else walk(v) for k, v in article.items()}
+
+
+def pack_spans(article: dict[str, Any]) -> dict[str, Any]:
+    """The written form of an article's annotations: a span (mention, quote content, cue,
+    speaker, figure, its sentence, time expression …) whose ``text`` is the article's own
+    ``text[start:end]`` is written without it, and without an empty ``label``. The annotations
+    repeated the article's sentences: on the seeds they were four fifths of an article's JSON.
+    Lossless: :func:`unpack_spans` gives the text back from the article's own."""
+
+    def drop(span: dict[str, Any], body: str) -> dict[str, Any]:
+        text = span.get("text")
+        if not (isinstance(text, str) and text and body[span["start"]:span["end"]] == text):
+            return span
+        return {k: v for k, v in span.items() if k != "text" and not (k == "label" and v == "")}
+
+    return _map_spans(article, drop)
+
+
+def unpack_spans(article: dict[str, Any]) -> dict[str, Any]:
+    """An article's annotations with every span's text, from its written form (:func:`pack_spans`);
+    spans that kept their text are left as they are."""
+
+    def fill(span: dict[str, Any], body: str) -> dict[str, Any]:
+        return span if "text" in span else {**span, "text": body[span["start"]:span["end"]], "label": span.get("label", "")}
+
+    return _map_spans(article, fill)
 
 
 def _field_text(article: dict[str, Any], field: str, index: int) -> str | None:
