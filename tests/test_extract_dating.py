@@ -176,6 +176,8 @@ def test_dating_is_idempotent(seeds: dict[str, Article], nlp) -> None:  # type: 
     ("ST. LOUIS (AP) — Prosecutors charged two men on Friday over the shooting.", "ST. LOUIS (AP) — "),
     ("BEIJING (CNN) Officials ordered the factories closed for a week on Monday.", "BEIJING (CNN) "),
     ("LONDON -- \"We will not back down,\" the prime minister told lawmakers on Monday.", "LONDON -- "),
+    ("MOSCOW, June 18 (Reuters) - President Vladimir Putin arrived in the city on Tuesday.", "MOSCOW, June 18 (Reuters) - "),
+    ("LYON, France, Sept. 3, 2024 (AFP) – Firefighters put out the blaze after six hours.", "LYON, France, Sept. 3, 2024 (AFP) – "),
 ])
 def test_dateline_of_a_wire_lead_is_found_whole(lead: str, dateline: str) -> None:
     assert lead[:dateline_length(lead)] == dateline

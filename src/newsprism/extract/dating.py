@@ -32,7 +32,7 @@ import re
 
 from spacy.tokens import Doc
 
-from newsprism.extract.times import MONTH_FULL, doc_matches, extract_times, month_number, weekday_number
+from newsprism.extract.times import MONTH, MONTH_FULL, doc_matches, extract_times, month_number, weekday_number
 from newsprism.model import Article, DateEvidence, Published, Span, TimeExpr
 
 RANK = {"manifest": 5, "metadata": 5, "json": 5, "feed": 5, "given": 5, "htmldate": 4, "text": 3, "story": 3,
@@ -47,13 +47,14 @@ LEAD_SENTENCES = 2
 
 _PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
 # The place (and wire agency) a news story opens with, before its first sentence proper:
-# "WASHINGTON (Reuters) - ", "ST. LOUIS (AP) — ", "ALBANY, N.Y. – ", "WASHINGTON—", "BEIJING (AP) ";
-# the place in capitals, then a dash, or an agency in parentheses (a dash optional), and then
-# the sentence proper, capitalised. A dateline
-# with a date ("MOSCOW, June 18, 2024 (Reuters) -") is read for the date by _DATELINE_TAIL.
+# "WASHINGTON (Reuters) - ", "ST. LOUIS (AP) — ", "ALBANY, N.Y. – ", "WASHINGTON—", "BEIJING (AP) ",
+# "MOSCOW, June 18 (Reuters) - "; the place in capitals (a region and a day may follow), then a
+# dash, or an agency in parentheses (a dash optional), and then the sentence proper, capitalised.
+# The date in a dateline is read as the article's date with _DATELINE_TAIL.
 DATELINE = re.compile(
     r"^(?:[A-Z]{2,}[A-Z.'’]*|[A-Z]\.(?:[A-Z]\.)+)(?:\s+[A-Z][A-Z.'’]*){0,3}"  # WASHINGTON, NEW YORK, ST. LOUIS
     r"(?:,\s+[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)?)?"  # , N.Y. / , Calif. / , England
+    rf"(?:,\s+{MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?)?"  # , June 18 / , June 18, 2024 (Reuters style)
     r"(?:\s*\([^()\n]{1,40}\)(?:\s*(?:--|[–—])\s*|\s+-\s+|\s+(?=[A-Z\"“]))|\s*(?:--|[–—])\s*|\s+-\s+)"
     r"(?=[A-Z0-9\"“‘'])"  # the sentence proper starts
 )
