@@ -428,13 +428,22 @@ def unpack_spans(article: dict[str, Any]) -> dict[str, Any]:
     return _map_spans(article, fill)
 
 
-def _field_text(article: dict[str, Any], field: str, index: int) -> str | None:
+def field_text(article: Article | dict[str, Any], field: str, index: int = 0) -> str:
+    """The string a passage slices: the body, the title, or one caption (of an Article or of
+    its dict form, as report.json writes it)."""
+    get = article.get if isinstance(article, dict) else (lambda k: getattr(article, k))
     if field == "title":
-        return article.get("title")
+        return get("title") or ""
     if field == "caption":
-        caps = article.get("captions") or []
-        return caps[index] if 0 <= index < len(caps) else None
-    return article.get("text")
+        caps = get("captions") or []
+        return caps[index] if 0 <= index < len(caps) else ""
+    return get("text") or ""
+
+
+def _beside(row: Any, articles: dict[str, dict[str, Any]]) -> str | None:
+    """The string of the article written beside a passage-table row that the row slices, if any."""
+    a = articles.get(row.get("article")) if isinstance(row, dict) else None
+    return field_text(a, row.get("field", "text"), row.get("index", 0)) if a else None
 
 
 def drop_passage_texts(comparison: dict[str, Any], articles: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -447,9 +456,8 @@ def drop_passage_texts(comparison: dict[str, Any], articles: dict[str, dict[str,
         return comparison
     rows = []
     for row in table:
-        a = articles.get(row.get("article"))
-        text = _field_text(a, row.get("field", "text"), row.get("index", 0)) if a else None
-        if isinstance(text, str) and text[row["start"]:row["end"]] == row.get("text"):
+        text = _beside(row, articles)
+        if text is not None and text[row["start"]:row["end"]] == row.get("text"):
             row = {k: v for k, v in row.items() if k != "text"}
         rows.append(row)
     return {**comparison, "passages": rows}
@@ -463,7 +471,6 @@ def fill_passage_texts(comparison: dict[str, Any], articles: dict[str, dict[str,
         return comparison
     rows = []
     for row in table:
-        a = articles.get(row.get("article")) if isinstance(row, dict) and "text" not in row else None
-        text = _field_text(a, row.get("field", "text"), row.get("index", 0)) if a else None
-        rows.append({**row, "text": text[row["start"]:row["end"]]} if isinstance(text, str) else row)
+        text = _beside(row, articles) if isinstance(row, dict) and "text" not in row else None
+        rows.append({**row, "text": text[row["start"]:row["end"]]} if text is not None else row)
     return {**comparison, "passages": rows}

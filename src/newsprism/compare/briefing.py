@@ -25,11 +25,11 @@ from typing import Any
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from newsprism.compare.common import direct_quote_spans, disputed_passages, has_speaker, is_said, passage, quoted_spans
+from newsprism.compare.common import disputed_passages, has_speaker, is_said, passage, quoted_spans
 from newsprism.compare.events import figure_key, same_figure
 from newsprism.compare.alignment import Unit
 from newsprism.compare.framing import loaded_hits
-from newsprism.compare.lexicon import Lexicon, in_any
+from newsprism.compare.lexicon import Lexicon
 from newsprism.compare.selection import (
     BASE_FEATURES, BRIEFING_WORDS, SelectionModel, candidate_features, default_model, lexrank, select, word_overlap,
 )
@@ -43,34 +43,25 @@ EMBEDDED = re.compile(r"https?://|www\.|pic\.twitter|(?<![\w.])@\w{2,}")
 DANGLING = re.compile(r"^(he|she|it|they|this|that|these|those|his|her|their|its|him|them|there|such|both|and|but|or|so|also|meanwhile|however)\b", re.I)
 
 
-def _sentence_ok(st: Statement, loaded: Sequence[tuple[int, int]] | None = None,
-                 lexicon: Lexicon | None = None) -> tuple[bool, float]:
+def _sentence_ok(st: Statement, loaded: Sequence[tuple[int, int]]) -> tuple[bool, float]:
     """(usable, share of it in quotation marks) for a statement's full sentence as a line: a
     complete body sentence of 7-60 words, not mostly a quotation, no loaded word in the outlet's
     own voice, no link or social-media handle (an embedded post or a sharing widget).
 
     ``loaded``: the own-voice loaded-word spans of the article's body, as the framing counts them
-    (:func:`newsprism.compare.framing.loaded_hits`, which reads the parse: "jobless claims" is no
-    "claimed"); without it the sentence's text is matched against ``lexicon`` alone. The share
-    counts only words inside quotation marks: reported speech with a word or two in scare quotes
-    ("dropping the “Redskins” name") is the outlet's own sentence, not a quotation."""
+    (:func:`newsprism.compare.framing.loaded_hits`, which applies the lexicon's part-of-speech
+    filter to the parse). The share counts only words inside quotation marks: reported speech with
+    a word or two in scare quotes ("dropping the “Redskins” name") is the outlet's own sentence,
+    not a quotation."""
     sent = st.sentence
     words = len(sent.split())
     if st.field != "text" or words < 7 or words > 60 or sent.rstrip()[-1:] not in ".!?\"”’'":
         return False, 0.0
     if EMBEDDED.search(sent):
         return False, 0.0
-    marks = quoted_spans(sent)
-    share = sum(b - a for a, b in marks) / max(1, len(sent))
-    if share > 0.4:
+    share = sum(b - a for a, b in quoted_spans(sent)) / max(1, len(sent))
+    if share > 0.4 or any(st.sent_start <= a and b <= st.sent_end for a, b in loaded):
         return False, share
-    if loaded is not None:
-        if any(st.sent_start <= a and b <= st.sent_end for a, b in loaded):
-            return False, share
-    elif lexicon is not None:
-        quotes = direct_quote_spans(st.article)
-        if any(not in_any(st.sent_start + h.start, st.sent_start + h.end, quotes) for h in lexicon.find(sent)):
-            return False, share
     return True, share
 
 
@@ -213,7 +204,7 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
                    threshold: float = 0.5, units: Sequence[Unit] = (),
                    linked: tuple[dict[str, np.ndarray], np.ndarray] | None = None,
                    budget: int = BRIEFING_WORDS, model: SelectionModel | None = None,
-                   trace: dict[str, Any] | None = None, fields: Sequence[FieldDoc] = ()) -> dict[str, Any]:
+                   trace: dict[str, Any] | None = None, *, fields: Sequence[FieldDoc]) -> dict[str, Any]:
     """The story's headline, its summary (verbatim, cited sentences within ``budget`` words),
     plus the ids of key and single-source facts.
 
@@ -223,8 +214,7 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
     event); the others follow in reading order. A line counts the outlets that state its own
     claim (:func:`line_support`); ``sim`` is the statement similarity the facts were built on
     (without it every outlet of the fact counts). ``fields``: the parsed bodies, whose loaded words
-    in the outlet's own voice keep a sentence out (as the framing counts them; without them the
-    sentence text is matched against ``lexicon``). ``trace`` (evaluation only) receives the
+    in the outlet's own voice keep a sentence out (as the framing counts them). ``trace`` (evaluation only) receives the
     candidates' features, so the selection model can be fitted on the product's own path.
     """
     model = model or default_model()
@@ -255,7 +245,7 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
         if u.field != "text" or not u.statements:
             continue
         sts = [statements[i] for i in u.statements]
-        ok, quoted = _sentence_ok(sts[0], loaded.get(u.article.id), lexicon)
+        ok, quoted = _sentence_ok(sts[0], loaded.get(u.article.id, ()))
         if not ok or any(s.first_person_quote or s.in_quote for s in sts):
             continue
         best: tuple[Statement, dict[str, Any], Support] | None = None

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from newsprism.model import Article, is_passage, outlet_name, source_key
+from newsprism.model import Article, field_text, is_passage, outlet_name, source_key
 
 FIELDS = ("text", "title", "caption")
 
@@ -49,15 +49,6 @@ def independence_keys(articles: Iterable[Article]) -> dict[str, str]:
         else:
             out[a.id] = source_key(root.outlet, root.origin.location if root.origin else "", root.id)
     return out
-
-
-def field_text(a: Article, field: str, index: int = 0) -> str:
-    """The string a passage slices: the body, the title, or one caption."""
-    if field == "title":
-        return a.title or ""
-    if field == "caption":
-        return a.captions[index] if 0 <= index < len(a.captions) else ""
-    return a.text
 
 
 def passage(a: Article, start: int, end: int, outlet: str | None = None, field: str = "text", index: int = 0) -> dict[str, Any]:
