@@ -228,7 +228,6 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
     lex = feats.get("lex")
     ranks = _sentence_ranks(units)
     arts = [u.article.id for u in units]
-    titles = [k for k, u in enumerate(units) if u.field == "title"]
     body = [k for k, u in enumerate(units) if u.field == "text"]
     pair = emb if emb is not None else lex
     central = dict(zip(body, lexrank(pair[np.ix_(body, body)]))) if pair is not None and body else {}
@@ -261,20 +260,15 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
         # a line quoted from an article's first sentence leaves its dateline out ("WASHINGTON
         # (Reuters) - "): the line states the news; the cited passage still shows the place
         skip[k] = dateline_length(sts[0].sentence) if ranks.get(k) == 0 else 0
-        others = [j for j, v in enumerate(units) if v.field == "text" and arts[j] != arts[k] and v.source != u.source]
-        by_article: dict[str, float] = {}
-        for j in others:
-            by_article[arts[j]] = max(by_article.get(arts[j], 0.0), float(prob[k, j]))
-        centrality = sum(by_article.values()) / len(by_article) if by_article else 0.0
-        closeness = float(np.mean(emb[k, others])) if emb is not None and others else 0.0
-        title = max((float(emb[k, t]) for t in titles), default=0.0) if emb is not None else 0.0
         is_disputed = any((s.article.id, s.field, s.index, s.start, s.end) in disputed for s in sts)
-        rows.append(candidate_features(ranks.get(k, 99), centrality, closeness, float(central.get(k, 0.0)), title,
-                                       bool(first_day) and days[arts[k]] == first_day, len(best[2].sources) / n_sources,
-                                       len(sts[0].sentence[skip[k]:].split()), budget, quoted, bool(DANGLING.match(sts[0].sentence[skip[k]:])),
-                                       is_disputed, any(s.attributed for s in sts)))
+        rows.append([float(ranks.get(k, 99)), float(central.get(k, 0.0)), bool(first_day) and days[arts[k]] == first_day,
+                     len(best[2].sources) / n_sources, len(sts[0].sentence[skip[k]:].split()), quoted,
+                     bool(DANGLING.match(sts[0].sentence[skip[k]:])), is_disputed, any(s.attributed for s in sts)])
         cands.append((k, *best))
     cand_units = [k for k, *_ in cands]
+    closeness = _closeness(units, cand_units, prob, emb)
+    rows = [candidate_features(int(r[0]), centrality, near, r[1], title, r[2], r[3], r[4], budget, r[5], r[6], r[7], r[8])
+            for r, (centrality, near, title) in zip(rows, closeness)]
     bags: dict[str, Counter[str]] = defaultdict(Counter)
     for u in units:
         if u.field == "text":
@@ -319,6 +313,49 @@ def build_briefing(statements: Sequence[Statement], facts: list[dict[str, Any]],
             "method": "Verbatim sentences of the articles, scored by position, centrality across outlets, closeness "
                       "to the headlines and corroboration, chosen by MMR within the word budget; the best-scored "
                       "first, the rest in reading order; sentences with loaded words or first-person quotes are skipped."}
+
+
+def _closeness(units: Sequence[Unit], cand: Sequence[int], prob: np.ndarray, emb: np.ndarray | None,
+               block: int = 256) -> list[tuple[float, float, float]]:
+    """(centrality, closeness, title) of each candidate unit: the mean over the other outlets'
+    articles of its best link probability to their body sentences, its mean sentence-vector
+    cosine to those sentences, and its best cosine to a headline.
+
+    Computed for a block of candidates at a time over arrays (a loop over every pair of units
+    was a third of a 200-article story's comparison), so memory stays at block x units."""
+    if not cand:
+        return []
+    body = np.array([j for j, v in enumerate(units) if v.field == "text"], dtype=int)
+    titles = np.array([j for j, v in enumerate(units) if v.field == "title"], dtype=int)
+    art_code: dict[str, int] = {}
+    src_code: dict[str, int] = {}
+    art = np.array([art_code.setdefault(units[j].article.id, len(art_code)) for j in body], dtype=int)
+    src = np.array([src_code.setdefault(units[j].source, len(src_code)) for j in body], dtype=int)
+    order = np.argsort(art, kind="stable")  # body sentences grouped by article, for one max per article
+    body, art, src = body[order], art[order], src[order]
+    starts = np.flatnonzero(np.r_[True, art[1:] != art[:-1]]) if len(art) else np.zeros(0, dtype=int)
+    out: list[tuple[float, float, float]] = []
+    for lo in range(0, len(cand), block):
+        ks = np.asarray(cand[lo:lo + block], dtype=int)
+        k_art = np.array([art_code.get(units[k].article.id, -1) for k in ks])
+        k_src = np.array([src_code.get(units[k].source, -1) for k in ks])
+        other = (art[None, :] != k_art[:, None]) & (src[None, :] != k_src[:, None])  # block x body
+        if len(body):
+            p = np.where(other, np.maximum(prob[np.ix_(ks, body)], 0.0), -1.0)
+            best = np.maximum.reduceat(p, starts, axis=1)  # per article; -1: none of its sentences count
+            counted = best >= 0
+            n_art = counted.sum(axis=1)
+            centrality = np.where(n_art > 0, np.where(counted, best, 0.0).sum(axis=1) / np.maximum(n_art, 1), 0.0)
+            n_other = other.sum(axis=1)
+            if emb is not None:
+                near = np.where(n_other > 0, np.where(other, emb[np.ix_(ks, body)], 0.0).sum(axis=1) / np.maximum(n_other, 1), 0.0)
+            else:
+                near = np.zeros(len(ks))
+        else:
+            centrality = near = np.zeros(len(ks))
+        title = (emb[np.ix_(ks, titles)].max(axis=1) if emb is not None and len(titles) else np.zeros(len(ks)))
+        out.extend(zip(centrality.tolist(), near.tolist(), title.tolist()))
+    return out
 
 
 def _norm_words(text: str) -> list[str]:

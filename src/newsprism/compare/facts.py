@@ -225,7 +225,7 @@ def build_facts(statements: Sequence[Statement], groups: list[list[int]], sim: n
             "single_source": len(sources) == 1,
             "by_outlet": list(by_outlet.values()),
             "attributed_only": all(e["stance"] == "attributes" for e in by_outlet.values()),
-            "entities": [e for e, _ in ents.most_common(8)],
+            "entities": [e for e, _ in sorted(ents.items(), key=lambda kv: (-kv[1], kv[0]))[:8]],  # ties by id: the same on every run
             "dates": dates,
             "figures": [n.span.text for s in sts for n in s.numbers],
             "cohesion": round(cohesion, 3),

@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 FEATURES = ("lead", "position", "centrality", "closeness", "lexrank", "title", "earliest", "support", "length", "fill",
             "quoted", "dangling", "disputed", "attributed", "shared", "shared_count", "title_words", "title_words_max",
@@ -102,19 +103,47 @@ def word_overlap(words: Sequence[Sequence[str]], articles: Sequence[str], bags: 
     total: Counter[str] = sum(bags.values(), Counter())
     centre = {w: v * np.log(1 + n / df[w]) for w, v in total.items()}
     centre_norm = float(np.sqrt(sum(v * v for v in centre.values()))) or 1.0
+    # which of its words each article body and headline uses, for every candidate at once (one
+    # sparse product instead of a loop over candidates x articles x words)
+    vocab: dict[str, int] = {}
+    for ws in words:
+        for w in ws:
+            vocab.setdefault(w, len(vocab))
+    own = _presence([set(ws) for ws in words], vocab)
+    size = np.diff(own.indptr)
+    names = list(bags)
+    where = {a: k for k, a in enumerate(names)}
+    hits = (own @ _presence([{w for w, c in bags[a].items() if c > 0} for a in names], vocab).T).toarray()
+    heads = [a for a, t in titles.items() if t]
+    head_at = {a: k for k, a in enumerate(heads)}
+    cover = (own @ _presence([titles[a] for a in heads], vocab).T).toarray() / np.array(
+        [len(titles[a]) for a in heads], dtype=float) if heads else np.zeros((len(words), 0))
     for i, (ws, art) in enumerate(zip(words, articles)):
-        own = set(ws)
-        if not own:
+        if not size[i]:
             continue
-        others = [bag for a, bag in bags.items() if a != art]
-        hits = [sum(1 for w in own if bag[w] > 0) for bag in others]
+        mine = where.get(art)
+        others = len(names) - (mine is not None)
+        other_hits = hits[i].sum() - (hits[i, mine] if mine is not None else 0.0)
+        shown = np.delete(cover[i], head_at[art]) if art in head_at else cover[i]
         tf = Counter(ws)
         dot = sum(v * centre.get(w, 0.0) for w, v in tf.items())
-        cover = [len(own & t) / len(t) for a, t in titles.items() if t and a != art]
-        rows[i] = [float(np.mean(hits)) / len(own) if hits else 0.0, float(np.mean(hits)) / 10 if hits else 0.0,
-                   float(np.mean(cover)) if cover else 0.0, max(cover, default=0.0),
+        mean_hits = other_hits / others if others else 0.0
+        rows[i] = [mean_hits / size[i] if others else 0.0, mean_hits / 10 if others else 0.0,
+                   float(np.mean(shown)) if len(shown) else 0.0, float(shown.max()) if len(shown) else 0.0,
                    dot / (float(np.sqrt(sum(v * v for v in tf.values()))) * centre_norm)]
     return rows
+
+
+def _presence(sets: Sequence[set[str]], vocab: dict[str, int]) -> sparse.csr_matrix:
+    """Rows of 0/1 over ``vocab``: which of its words each set holds (others are left out)."""
+    rows, cols = [], []
+    for i, ws in enumerate(sets):
+        for w in ws:
+            j = vocab.get(w)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sets), max(1, len(vocab))))
 
 
 def lexrank(sim: np.ndarray, damping: float = 0.85, steps: int = 50) -> np.ndarray:
