@@ -18,6 +18,7 @@ from newsprism.stories.cluster import (
     embed_many,
     shouts,
     story_id,
+    stream_order,
 )
 from newsprism.stories.embed import DIM
 from newsprism.stories.features import ArticleFeatures
@@ -205,3 +206,12 @@ def test_stories_cluster_an_article_left_alone_joins_the_story_that_grew_after_i
     assert [s.id for s in clusterer.stories()] == [first[0]]
     assert clusterer.stories()[0].members.keys() == {"A", "B", "C"}
     assert clusterer.reconsider() == []  # nothing left alone
+
+
+def test_stories_cluster_an_undated_article_comes_on_the_day_of_the_one_it_reads_like() -> None:
+    june, january = dt.date(2024, 6, 1), dt.date(2024, 1, 10)
+    vectors = np.array([[1.0, 0.0], [0.2, 0.98], [0.0, 1.0], [0.9, 0.1]], dtype=np.float32)
+    days = [june, None, january, None]
+    assert stream_order(days, vectors) == [2, 1, 0, 3]  # each undated one after its nearest's day
+    assert stream_order(days) == [2, 0, 1, 3]  # without vectors: undated last, in input order
+    assert stream_order([None, None], vectors[:2]) == [0, 1]  # nothing dated to go by

@@ -21,7 +21,9 @@ from collections.abc import Callable
 
 from newsprism.errors import StoryTooLarge
 from newsprism.model import Article, Story
-from newsprism.stories.cluster import Settings, StoryClusterer, cluster_batch, embed_many
+import numpy as np
+
+from newsprism.stories.cluster import Settings, StoryClusterer, cluster_batch, embed_many, stream_order
 from newsprism.stories.features import published_day
 from newsprism.stories.settle import settle_dates
 from newsprism.store import Store
@@ -135,10 +137,16 @@ def _assign(store: Store, ids: list[str], load: Callable[[list[str]], list[Artic
     if new:
         step = batch or len(new)
         days: dict[str, dt.date | None] = {}
+        vectors: dict[str, np.ndarray] = {}  # lead vectors (float16) that place undated articles in the stream
         for k in range(0, len(new), step):
-            days.update((a.id, published_day(a)) for a in load(new[k:k + step]))
+            arts = load(new[k:k + step])
+            days.update((a.id, published_day(a)) for a in arts)
+            vectors.update((a.id, v.astype(np.float16)) for a, v in zip(arts, embed_many(arts, cache=store)))
         rank = {i: k for k, i in enumerate(new)}
-        order = sorted(days, key=lambda i: (days[i] is None, days[i] or dt.date.min, rank[i]))  # publication order
+        ids_in = sorted(days, key=rank.__getitem__)
+        undated = any(d is None for d in days.values())
+        order = [ids_in[k] for k in stream_order([days[i] for i in ids_in], np.stack([vectors[i] for i in ids_in]) if undated else None)]
+        del vectors
         stored = _stored_stories_near(store, list(days.values()), 2 * settings.window_days)
         clusterer.resume(stored, store.get_many([m for st in stored for m in st.members]))
         for k in range(0, len(order), step):
