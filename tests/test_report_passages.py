@@ -19,11 +19,13 @@ def _comparison() -> dict:
     return {
         "articles": [{"id": "a1", "outlet": "Outlet A"}, {"id": "a2", "outlet": "Outlet B"}],
         "facts": [
-            {"id": "F1", "representative": dict(kim),
+            {"id": "F1", "text": "Kim met him", "representative": dict(kim),
              "passages": [{**kim, "stance": "asserts", "sources": []},
                           {**_p("a2", 0, 5, "Kim's", "Outlet B"), "stance": "attributes", "sources": ["TASS"]}]},
         ],
-        "events": [{"id": "E1", "passages": [dict(kim)]}],
+        # an event's text is its representative's; one whose text differs keeps it
+        "events": [{"id": "E1", "text": "Kim met him", "representative": dict(kim), "passages": [dict(kim)]},
+                   {"id": "E2", "text": "Kim", "representative": dict(kim), "passages": [dict(kim)]}],
         "framing": {"hits": [{"term": "pariah", "passage": _p("a2", 3, 9, "pariah", "Outlet B"),
                               "sentence": _p("a2", 0, 30, "x" * 30, "Outlet B")}]},
         # a caption passage: the same span in another field is another passage
@@ -40,6 +42,8 @@ def test_each_passage_is_written_once_and_cited_by_row() -> None:
     assert all("outlet" not in row for row in table)
     fact = packed["facts"][0]
     assert fact["representative"] == {"p": 0} and packed["events"][0]["passages"] == [{"p": 0}]
+    assert "text" not in fact and "text" not in packed["events"][0]  # written once, in the table
+    assert packed["events"][1]["text"] == "Kim"
     assert fact["passages"][1] == {"p": 1, "stance": "attributes", "sources": ["TASS"]}
     assert table[packed["captions"][0]["p"]] == {"article": "a1", "field": "caption", "index": 1, "start": 10, "end": 20,
                                                   "text": "Kim met him"}

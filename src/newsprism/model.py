@@ -325,7 +325,8 @@ def pack_passages(comparison: dict[str, Any]) -> dict[str, Any]:
     ``stance`` and ``sources``, a loaded word's ``sentence``…). One sentence is cited by its
     event, its fact, its figures, its quotes and its framing rows: written out each time, the
     passages made up three quarters of a story's JSON (ECB+: 59 of 75 KB per article). ``outlet``
-    is left out where it is the article's outlet in ``comparison["articles"]``. Lossless:
+    is left out where it is the article's outlet in ``comparison["articles"]``, and a fact's or
+    an event's ``text`` where it is the text of its ``representative`` passage. Lossless:
     :func:`unpack_passages` gives back the comparison as built. Hand-written: it is a walk over
     our own record shape, no library normalises JSON this way."""
     if "passages" in comparison:
@@ -340,7 +341,9 @@ def pack_passages(comparison: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(x, dict):
             return x
         if not is_passage(x):
-            return {k: walk(v) for k, v in x.items()}
+            rep = x.get("representative")
+            same = is_passage(rep) and x.get("text") == rep["text"]  # a fact's or event's own sentence
+            return {k: walk(v) for k, v in x.items() if not (same and k == "text")}
         key = tuple(x.get(k) for k in PASSAGE_KEYS)
         row = rows.get(key)
         if row is None:
@@ -375,7 +378,11 @@ def unpack_passages(comparison: dict[str, Any]) -> dict[str, Any]:
             out = {**row, "outlet": outlets.get(row["article"])}
             out.update((k, walk(v)) for k, v in x.items() if k != "p")
             return out
-        return {k: walk(v) for k, v in x.items()}
+        out = {k: walk(v) for k, v in x.items()}
+        rep = out.get("representative")
+        if "text" not in out and is_passage(rep):
+            out["text"] = rep["text"]
+        return out
 
     return {k: walk(v) for k, v in comparison.items() if k != "passages"}
 

@@ -30,9 +30,9 @@ from newsprism.store import Store
 
 REPORT_SCHEMA = "newsprism.report"
 REPORT_INDEX_SCHEMA = "newsprism.report-index"  # many stories: the index of one report per story
-REPORT_VERSION = 3  # 2: a comparison's passages are listed once, in its `passages` table;
+REPORT_VERSION = 4  # 2: a comparison's passages are listed once, in its `passages` table;
 # 3: spans and passages leave out the text of the article written beside them (model.pack_spans,
-# model.drop_passage_texts)
+# model.drop_passage_texts); 4: facts and events leave out the text of their representative passage
 
 
 # Article-entry keys only the HTML / Markdown views use; write_reports keeps them out of report.json.
