@@ -19,10 +19,10 @@ import json
 import sqlite3
 from collections.abc import Callable
 
-from newsprism.errors import StoryTooLarge
-from newsprism.model import Article, Story
 import numpy as np
 
+from newsprism.errors import StoryTooLarge
+from newsprism.model import Article, Story
 from newsprism.stories.cluster import Settings, StoryClusterer, cluster_batch, embed_many, stream_order
 from newsprism.stories.features import published_day
 from newsprism.stories.settle import settle_dates
