@@ -137,22 +137,20 @@ def _assign(store: Store, ids: list[str], load: Callable[[list[str]], list[Artic
     if new:
         step = batch or len(new)
         days: dict[str, dt.date | None] = {}
-        vectors: dict[str, np.ndarray] = {}  # lead vectors (float16) that place undated articles in the stream
+        vectors: dict[str, np.ndarray] = {}  # lead vectors (float16): they place undated articles in the stream, then cluster
         for k in range(0, len(new), step):
             arts = load(new[k:k + step])
             days.update((a.id, published_day(a)) for a in arts)
-            vectors.update((a.id, v.astype(np.float16)) for a, v in zip(arts, embed_many(arts, cache=store)))
+            vectors.update((a.id, v.astype(np.float16)) for a, v in zip(arts, embed_many(arts, cache=store)))  # kept in the store too
         rank = {i: k for k, i in enumerate(new)}
         ids_in = sorted(days, key=rank.__getitem__)
         undated = any(d is None for d in days.values())
         order = [ids_in[k] for k in stream_order([days[i] for i in ids_in], np.stack([vectors[i] for i in ids_in]) if undated else None)]
-        del vectors
         stored = _stored_stories_near(store, list(days.values()), 2 * settings.window_days)
         clusterer.resume(stored, store.get_many([m for st in stored for m in st.members]))
         for k in range(0, len(order), step):
-            arts = load(order[k:k + step])
-            for a, v in zip(arts, embed_many(arts, cache=store)):  # vectors kept in the store for later runs
-                in_story[a.id] = clusterer.add(a, v)[0]
+            for a in load(order[k:k + step]):  # float16, as the store keeps (and embed_many gives back) them
+                in_story[a.id] = clusterer.add(a, vectors.pop(a.id).astype(np.float32))[0]
         for moved in clusterer.reconsider():  # articles left alone get a second chance
             in_story[moved] = clusterer.story_of(moved) or in_story[moved]
     by_id = {s.id: s for s in clusterer.stories()}

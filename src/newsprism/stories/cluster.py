@@ -283,13 +283,7 @@ class StoryClusterer:
             key = s.info[0].key
             s.alone, s.members, s.info, s.profile = None, {}, [], Profile()
             self._active.discard(si)
-            t = self._stories[best]
-            t.profile.add(f, self.stats)
-            t.members[f.id] = round(float(score), 4)
-            t.info.append(_Member(f.id, f.title, f.outlet, f.published, False, f.vector.astype(np.float16), f.headline, f.source, key))
-            t.alone = None
-            self._story_of[f.id] = best
-            self._key_story[key] = best
+            self._join(best, f, score, copy=False, key=key)
             moved.append(f.id)
         return moved
 
@@ -345,17 +339,22 @@ class StoryClusterer:
         self._active.add(len(self._stories) - 1)
         return len(self._stories) - 1
 
-    def _join(self, si: int, f: ArticleFeatures, score: float, copy: bool) -> None:
+    def _join(self, si: int, f: ArticleFeatures, score: float, copy: bool, key: int | None = None) -> None:
+        """Add the article to story ``si``; ``key``: its vector is in the ANN index already under
+        this key (an article moved by :meth:`reconsider`), else it is added."""
         s = self._stories[si]
         s.profile.add(f, self.stats)
         s.members[f.id] = round(float(score), 4)
-        key = len(self._key_story)
+        if key is None:
+            key = len(self._key_story)
+            self._key_story.append(si)
+            self._buckets.add(key, f.vector, f.published)
+        else:
+            self._key_story[key] = si
         s.info.append(_Member(f.id, f.title, f.outlet, f.published, copy, f.vector.astype(np.float16), f.headline, f.source, key))
         if len(s.members) > 1:
             s.alone = None
         self._story_of[f.id] = si
-        self._key_story.append(si)
-        self._buckets.add(key, f.vector, f.published)
 
     def _expire(self) -> None:
         """Freeze stories and drop index buckets the stream has moved well past."""
