@@ -72,6 +72,6 @@ def test_evaluate_clustering_pipeline_path_floors(data_dir: Path) -> None:
 
     s = evaluate_pipeline(data_dir / "clustering-dev" / "ecbplus.jsonl")
     assert s["rejected"] <= 5  # measured 2 (was 60)
-    assert s["bcubed_f1"] >= 0.83  # measured 0.861
-    assert s["pairwise_f1"] >= 0.77  # measured 0.806
+    assert s["bcubed_f1"] >= 0.85  # measured 0.882 (0.861 before undated articles were placed in time)
+    assert s["pairwise_f1"] >= 0.80  # measured 0.834 (0.806)
     assert s["predicted_stories"] <= 110  # measured 107 for 86 gold (96 with the 64-token lead)
